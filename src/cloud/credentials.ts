@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { UserError } from '../errors.js';
+import { cjsDefault } from './interop.js';
 import { registerSecret } from '../secrets.js';
 
 const importCredentials = () => import('@alicloud/credentials');
@@ -74,7 +75,8 @@ function handle(source: string, build: (m: CredentialsModule) => Provider): Cred
             return c;
           },
         };
-        return new m.default.default(null, redacting as never);
+        const Credential = cjsDefault<CredentialsModule['default']['default']>(m);
+        return new Credential(null, redacting as never);
       });
       return built;
     },

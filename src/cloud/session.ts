@@ -1,6 +1,7 @@
 // The one funnel every cloud call goes through: endpoint overrides, retries, the call log, the dry-run guard.
 import type { Account } from '../plan/action.js';
 import { CallLog } from './call-log.js';
+import { cjsDefault } from './interop.js';
 import type { CredentialHandle } from './credentials.js';
 import { DryRunWriteError, toCloudError } from './errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryHooks, type RetryPolicy } from './retry.js';
@@ -67,7 +68,7 @@ export class AccountClient {
     if (!pending) {
       pending = (async () => {
         const models = (await SDK_LOADERS[product]()) as SdkModule<P>;
-        const Client = models.default.default as unknown as new (config: unknown) => SdkClient<P>;
+        const Client = cjsDefault<new (config: unknown) => SdkClient<P>>(models);
         const client = new Client(await this.cloud.clientConfig(this, product, region));
         return { client, models };
       })();
@@ -92,7 +93,7 @@ export class AccountClient {
     if (!pending) {
       pending = (async () => {
         const core = await importOpenApiCore();
-        const Client = core.default.default;
+        const Client = cjsDefault<OpenApiCore['default']['default']>(core);
         const client = new Client(new core.$OpenApiUtil.Config(await this.cloud.clientConfig(this, product, region)));
         return { client, core };
       })();
