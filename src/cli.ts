@@ -1,7 +1,7 @@
 // The commander program: commands and flags. Command modules load lazily so --help and --version stay fast.
 import { readFileSync } from 'node:fs';
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import { STEPS } from './config/choices.js';
 import { ACCOUNT_FLAGS, SETTING_FLAGS, type SettingFlag } from './config/flags.js';
@@ -55,7 +55,7 @@ export function buildProgram(): Command {
   };
   const stepOption = () =>
     new Option('--step <STEP>', `run only these steps (repeatable: ${STEPS.join(', ')})`).argParser((v: string, prev: string[] = []) => {
-      if (!(STEPS as readonly string[]).includes(v)) throw new CommanderError(1, 'acr-xaccount.invalidStep', `--step "${v}": accepted values: ${STEPS.join(', ')}`);
+      if (!(STEPS as readonly string[]).includes(v)) throw new InvalidArgumentError(`accepted values: ${STEPS.join(', ')}.`);
       return [...prev, v];
     });
 

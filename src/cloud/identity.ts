@@ -12,10 +12,18 @@ export async function confirmIdentities(cloud: Cloud): Promise<Identities> {
       return await getCallerIdentity(client);
     } catch (error) {
       const e = error as { code?: string; message?: string };
+      const flag = `--profile-${client.account.toLowerCase()}`;
+      if (/unable to get credentials from any of the providers/.test(e.message ?? '')) {
+        throw new UserError(
+          `account ${client.account}: no credentials found. Pass ${flag} NAME (a profile of ~/.aliyun/config.json or ` +
+            '~/.alibabacloud/credentials), or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET.' +
+            (client.account === 'B' ? ' For B, --role-b ARN assumes a role in B with A\'s credentials.' : ''),
+        );
+      }
       throw new UserError(
         `account ${client.account}: could not confirm the identity of ${client.credential.source}: ` +
           `${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}\n` +
-          `Check the AccessKey (\`aliyun configure list\`), or pass another --profile-${client.account.toLowerCase()}.`,
+          `Check the AccessKey (\`aliyun configure list\`), or pass another ${flag}.`,
       );
     }
   };
