@@ -1,3 +1,5 @@
+import { redact } from './secrets.js';
+
 // Errors the user can act on: the message names the problem and the fix; the CLI prints it without a stack.
 export class UserError extends Error {
   constructor(
@@ -30,8 +32,12 @@ export class NotYetImplementedError extends UserError {
   }
 }
 
-/** One line for any error: the cloud's code and message where there is one, never a stack. */
+/** One line for any error: the cloud's code and message where there is one, never a stack or a secret. */
 export function describeError(error: unknown): string {
+  return redact(describeErrorRaw(error));
+}
+
+function describeErrorRaw(error: unknown): string {
   if (error && typeof error === 'object') {
     const e = error as { code?: unknown; message?: unknown; requestId?: unknown };
     const message = typeof e.message === 'string' ? e.message : String(error);
