@@ -1,6 +1,6 @@
+// Errors the user can act on: the message names the problem and the fix; the CLI prints it without a stack.
 import { redact } from './secrets.js';
 
-// Errors the user can act on: the message names the problem and the fix; the CLI prints it without a stack.
 export class UserError extends Error {
   constructor(
     message: string,
