@@ -9,7 +9,7 @@ import type { CommandName, GlobalOptions } from './commands/context.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-function packageVersion(): string {
+export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

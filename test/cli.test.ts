@@ -58,13 +58,27 @@ describe('help and version', () => {
     assert.equal(r.code, 0);
     for (const command of ['init', 'plan', 'apply', 'verify', 'doctor', 'destroy', 'sandbox']) assert.match(r.stdout, new RegExp(`^  ${command}\\b`, 'm'));
     assert.match(r.stderr, /SDK_MODULES 0/);
-    const plan = await runCli(['plan', '--help'], { nodeArgs: ['--require', probe] });
+    // `--no-color` after --help takes the path through commander, not the stored text: it loads no SDK either.
+    const plan = await runCli(['plan', '--help', '--no-color'], { nodeArgs: ['--require', probe] });
     assert.match(plan.stdout, /--detailed-exitcode/);
     assert.match(plan.stdout, /--network <NETWORK>\s+network path \(choices: "public", "peering",\s+"cen"\)/);
     assert.match(plan.stderr, /SDK_MODULES 0/);
     // The positive control: a command that reaches the cloud does load the SDKs, so the probe can see them.
     const planRun = await runCli(['plan', ...SETTINGS, '--profile-a', 'a', '--profile-b', 'b', '--endpoint', `sts=${fake.url}`], { nodeArgs: ['--require', probe], cwd: workdir(), env: env() });
     assert.match(planRun.stderr, /SDK_MODULES [1-9]/);
+  });
+
+  it('the stored --help text (rendered at build) is exactly what commander prints, for every command', async () => {
+    const stored = JSON.parse(readFileSync(new URL('../dist/help.json', import.meta.url), 'utf8')) as { help: Record<string, string> };
+    assert.ok(Object.keys(stored.help).length >= 11);
+    for (const [path, text] of Object.entries(stored.help)) {
+      const words = path ? path.split(' ') : [];
+      const fast = await runCli([...words, '--help']);
+      const viaCommander = await runCli([...words, '--help', '--no-color']);
+      assert.equal(fast.stdout, text, `stored help for "${path}"`);
+      assert.equal(viaCommander.stdout, text, `commander's help for "${path}" matches the stored text`);
+    }
+    assert.equal((await runCli(['help', 'apply'])).stdout, stored.help.apply);
   });
 
   it('init and apply take --dry-run and --step; plan does not take --dry-run', async () => {
