@@ -1,20 +1,9 @@
 // ECS: instances and Cloud Assistant (run a shell script on existing nodes, or resolve names inside a VPC).
 import type { AccountClient } from './session.js';
+import { pageByToken } from './paging.js';
 import { sdkCaller, sdkRequest as req } from './sdk-call.js';
 
 const ecs = sdkCaller('ecs');
-
-/** Pages through a NextToken API. */
-async function allTokens<T>(fetch: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const { items, nextToken } = await fetch(token);
-    out.push(...items);
-    token = nextToken || undefined;
-  } while (token);
-  return out;
-}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -55,7 +44,7 @@ export async function describeInstances(acct: AccountClient, filter: InstanceFil
   const out: EcsInstance[] = [];
   for (const ids of idGroups) {
     if (ids?.length === 0) continue;
-    const page = await allTokens(async (nextToken) => {
+    const page = await pageByToken(async (nextToken) => {
       const params = {
         RegionId: acct.region, VpcId: filter.vpcId, VSwitchId: filter.vSwitchId, InstanceIds: ids ? JSON.stringify(ids) : undefined,
         MaxResults: 100, NextToken: nextToken,
@@ -90,7 +79,7 @@ export interface CloudAssistantStatus {
 export async function describeCloudAssistantStatus(acct: AccountClient, instanceIds: string[]): Promise<CloudAssistantStatus[]> {
   const out: CloudAssistantStatus[] = [];
   for (const ids of chunks(instanceIds, 50)) {
-    const page = await allTokens(async (nextToken) => {
+    const page = await pageByToken(async (nextToken) => {
       const params = { RegionId: acct.region, InstanceId: ids, MaxResults: 50, NextToken: nextToken };
       const res = await ecs(acct, { action: 'DescribeCloudAssistantStatus', params }, (c, m, rt) =>
         c.describeCloudAssistantStatusWithOptions(req(m.DescribeCloudAssistantStatusRequest, params), rt),
@@ -152,7 +141,7 @@ export interface Invocation {
 
 /** Invocations by InvokeId and/or InstanceId, with each instance's output. */
 export async function describeInvocations(acct: AccountClient, filter: { invokeId?: string; instanceId?: string }): Promise<Invocation[]> {
-  return allTokens(async (nextToken) => {
+  return pageByToken(async (nextToken) => {
     const params = {
       RegionId: acct.region, InvokeId: filter.invokeId, InstanceId: filter.instanceId, IncludeOutput: true, ContentEncoding: 'Base64',
       MaxResults: 50, NextToken: nextToken,
@@ -178,7 +167,7 @@ export interface InvocationResult extends InstanceInvocation {
 
 /** Per-instance results of one invocation (output decoded from base64). */
 export async function describeInvocationResults(acct: AccountClient, filter: { invokeId: string; instanceId?: string }): Promise<InvocationResult[]> {
-  return allTokens(async (nextToken) => {
+  return pageByToken(async (nextToken) => {
     const params = { RegionId: acct.region, InvokeId: filter.invokeId, InstanceId: filter.instanceId, ContentEncoding: 'Base64', MaxResults: 50, NextToken: nextToken };
     const res = await ecs(acct, { action: 'DescribeInvocationResults', params }, (c, m, rt) =>
       c.describeInvocationResultsWithOptions(req(m.DescribeInvocationResultsRequest, params), rt),

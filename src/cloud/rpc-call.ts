@@ -105,41 +105,11 @@ export function tagList(tags: Readonly<Record<string, string>> | undefined): { K
   return list.length > 0 ? list : undefined;
 }
 
-const MAX_PAGES = 1000;
-
-/**
- * Every item of a list that pages by number (PageNo/PageNumber + PageSize). When the API reports a total, pages
- * until that many items were seen (a server that caps the page size below ours still gets fully read);
- * otherwise until a short page. Always stops on an empty page.
- */
-export async function pageByNumber<T>(pageSize: number, fetch: (page: number) => Promise<{ items: T[]; total?: number | string }>): Promise<T[]> {
-  const all: T[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const { items, total } = await fetch(page);
-    all.push(...items);
-    const totalCount = total === undefined || total === null || total === '' ? NaN : Number(total);
-    if (items.length === 0) break;
-    if (Number.isFinite(totalCount) ? all.length >= totalCount : items.length < pageSize) break;
-  }
-  return all;
-}
-
-/** Every item of a list that pages by NextToken (MaxResults + NextToken). Stops when no token comes back. */
-export async function pageByToken<T>(fetch: (token: string | undefined) => Promise<{ items: T[]; nextToken?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const { items, nextToken } = await fetch(token);
-    all.push(...items);
-    if (!nextToken || nextToken === token) break;
-    token = nextToken;
-  }
-  return all;
-}
-
 /** A timestamp from the wire (epoch ms as number or digits, or an ISO-like text) as a Date. */
 export function dateOf(value: number | string | undefined): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const date = typeof value === 'number' || /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+export { pageByNumber, pageByToken } from './paging.js';

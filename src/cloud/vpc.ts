@@ -1,30 +1,14 @@
 // VPC: VPCs, vSwitches, route tables and entries, NAT/SNAT/EIP (public egress), CEN grants, tags.
 import { isNotFound } from './errors.js';
 import type { AccountClient } from './session.js';
+import { pageByNumber, pageByToken } from './paging.js';
 import { sdkCaller, sdkRequest as req } from './sdk-call.js';
 
 const vpc = sdkCaller('vpc');
 
-/** Pages through a PageNumber/PageSize API until TotalCount items have come back (a short page ends it when there is no total). */
-async function allPages<T>(fetch: (page: { PageNumber: number; PageSize: number }) => Promise<{ items: T[]; total?: number }>, pageSize = 50): Promise<T[]> {
-  const out: T[] = [];
-  for (let pageNumber = 1; ; pageNumber++) {
-    const { items, total } = await fetch({ PageNumber: pageNumber, PageSize: pageSize });
-    out.push(...items);
-    if (items.length === 0 || (total !== undefined ? out.length >= total : items.length < pageSize)) return out;
-  }
-}
-
-/** Pages through a NextToken API. */
-async function allTokens<T>(fetch: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const { items, nextToken } = await fetch(token);
-    out.push(...items);
-    token = nextToken || undefined;
-  } while (token);
-  return out;
+/** Pages through a PageNumber/PageSize API (50 a page) until TotalCount items have come back. */
+function allPages<T>(fetch: (page: { PageNumber: number; PageSize: number }) => Promise<{ items: T[]; total?: number }>): Promise<T[]> {
+  return pageByNumber(50, (n) => fetch({ PageNumber: n, PageSize: 50 }));
 }
 
 async function orUndefined<T>(codes: string[], read: () => Promise<T>): Promise<T | undefined> {
@@ -204,7 +188,7 @@ export interface RouteEntry {
 
 /** Every entry of a route table (pages through NextToken). */
 export async function describeRouteEntryList(acct: AccountClient, filter: { routeTableId: string; destinationCidrBlock?: string }): Promise<RouteEntry[]> {
-  return allTokens(async (nextToken) => {
+  return pageByToken(async (nextToken) => {
     const params = { RegionId: acct.region, RouteTableId: filter.routeTableId, DestinationCidrBlock: filter.destinationCidrBlock, MaxResult: 100, NextToken: nextToken };
     const res = await vpc(acct, { action: 'DescribeRouteEntryList', params }, (c, m, rt) => c.describeRouteEntryListWithOptions(req(m.DescribeRouteEntryListRequest, params), rt));
     const items = (res.body?.routeEntrys?.routeEntry ?? []).map((e) => ({
@@ -396,7 +380,7 @@ const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key
 /** Tag bindings by resource IDs and/or tags. ResourceType e.g. `VPC`, `VSWITCH`, `ROUTETABLE`, `EIP`, `NATGATEWAY`. */
 export async function listTagResources(acct: AccountClient, filter: { resourceType: string; resourceIds?: string[]; tags?: Record<string, string> }): Promise<TagResource[]> {
   const tags = filter.tags ? tagList(filter.tags) : undefined;
-  return allTokens(async (nextToken) => {
+  return pageByToken(async (nextToken) => {
     const params = { RegionId: acct.region, ResourceType: filter.resourceType, ResourceId: filter.resourceIds, Tag: tags, MaxResults: 50, NextToken: nextToken };
     const res = await vpc(acct, { action: 'ListTagResources', params }, (c, m, rt) => {
       const tag = tags?.map((t) => new m.ListTagResourcesRequestTag({ key: t.Key, value: t.Value }));
