@@ -87,13 +87,6 @@ test('error entries keep httpStatus, code and message', () => {
   assert.ok(errors.some((e) => e.httpStatus === 403 && e.code === 'NoPrivilege' && e.message.length > 0));
 });
 
-// The shipped RAM metadata has no errorCodes for any API, so this cannot hold yet;
-// kept as a todo so it starts passing (and gets noticed) once the metadata carries it.
-test('ram CreateRole errors include EntityAlreadyExists.Role', { todo: 'ram-2015-05-01.json has no errorCodes' }, () => {
-  const codes = getApi('ram', 'CreateRole').errors.map((e) => e.code);
-  assert.ok(codes.includes('EntityAlreadyExists.Role'), `codes: ${codes.join(', ') || '(none)'}`);
-});
-
 test('compact specs hold no prose keys and no $ref', () => {
   const forbidden = new Set(['description', 'example', 'summary', 'title', '$ref']);
   const files = readdirSync(specDir).filter((f) => f.endsWith('.json'));
