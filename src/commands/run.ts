@@ -25,6 +25,8 @@ export async function runCommand(name: CommandName, options: GlobalOptions, args
   } catch (error) {
     if (error instanceof UserError) {
       ui.err(`${ui.c.red('error:')} ${redact(error.message)}`);
+      // Scripts reading --json get a document on stdout either way.
+      if (ui.json) ui.out(JSON.stringify({ error: { message: redact(error.message), exitCode: error.exitCode } }));
       return error.exitCode;
     }
     ui.err(`${ui.c.red('unexpected error:')} ${redact(describeError(error))}`);
