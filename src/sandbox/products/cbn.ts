@@ -1,0 +1,4 @@
+// cbn: handlers arrive with the sandbox work on issue #3 (this module is registered so the server can route to it).
+import type { ProductModule } from '../api.js';
+
+export const cbn: ProductModule = { product: 'cbn', rpc: {}, roa: {} };
