@@ -41,6 +41,8 @@ export function buildProgram(): Command {
     .option('--endpoint <PRODUCT=URL>', 'override a product endpoint (repeatable; products: ram vpc cs sts ims ecs cr cbn vpcpeer pvtz, or all)', collect)
     .option('--kubeconfig <FILE>', "kubeconfig for A's cluster (default: fetched with DescribeClusterUserKubeconfig)")
     .option('--sandbox', 'run against the embedded Alibaba Cloud simulator (no account needed)')
+    .option('--sandbox-state <DIR>', 'where the simulator keeps its world (default ~/.acr-xaccount/sandbox)')
+    .option('--sandbox-scenario <NAME>', 'world a fresh sandbox state starts from (see `sandbox scenarios`)')
     .option('--json', 'machine-readable output on stdout')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('-y, --yes', 'do not ask for confirmation')
@@ -107,7 +109,7 @@ export function buildProgram(): Command {
     .command('serve')
     .description('run the simulator in the foreground and print its endpoints as one JSON line')
     .option('--port <N>', 'port to listen on (default: any free port)')
-    .option('--state <FILE>', 'state file to load and save')
+    .option('--state <FILE>', 'state file to load and save (default: state.json in --sandbox-state)')
     .option('--scenario <NAME>', 'world a fresh state starts from')
     .option('--latency <MS>', 'added latency per call')
     .option('--fault <SPEC>', 'inject a fault (repeatable)', collect)
@@ -118,7 +120,7 @@ export function buildProgram(): Command {
     .action(async (_opts, cmd: Command) => dispatch('sandbox-reset', cmd));
   sandbox
     .command('scenarios')
-    .description('list the seeded scenarios')
+    .description('list the seeded scenarios (--json: their accounts, regions, IDs and repositories)')
     .action(async (_opts, cmd: Command) => dispatch('sandbox-scenarios', cmd));
   return program;
 }

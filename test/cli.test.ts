@@ -168,10 +168,15 @@ describe('accounts', () => {
     assert.match(r.stderr, /accounts A and B are the same account \(1000000000000001\)/);
   });
 
-  it('--sandbox says the simulator is not in this version yet (exit 3)', async () => {
-    const r = await runCli(['plan', ...SETTINGS, '--sandbox'], { cwd: workdir(), env: env() });
-    assert.equal(r.code, 3);
-    assert.match(r.stderr, /--sandbox .*issue #3.*not available in this version/);
+  it('--sandbox confirms the simulator\'s two accounts in process and keeps its world in --sandbox-state', async () => {
+    const state = workdir();
+    const r = await runCli(['--sandbox-state', state, 'plan', ...SETTINGS, '--sandbox'], { cwd: workdir(), env: env() });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /Accounts confirmed \(account A 1760\*\*\*\*8901, account B 1580\*\*\*\*2109\)/);
+    assert.ok(existsSync(join(state, 'state.json')));
+    const profiles = readFileSync(join(state, 'aliyun-config.json'), 'utf8');
+    assert.match(profiles, /"name": "sandbox-a"/);
+    assert.doesNotMatch(r.stdout + r.stderr, /"access_key_secret"/);
   });
 });
 

@@ -116,6 +116,11 @@ export function resolveCredential(spec: CredentialSpec, account: string, home = 
   return handle('the default credential chain', (m) => m.DefaultCredentialsProvider.builder().build());
 }
 
+/** A fixed AccessKey pair (the sandbox's accounts); the secret is registered for redaction like any other. */
+export function staticAccessKeyCredential(source: string, accessKeyId: string, accessKeySecret: string): CredentialHandle {
+  return handle(source, (m) => m.StaticAKCredentialsProvider.builder().withAccessKeyId(accessKeyId).withAccessKeySecret(accessKeySecret).build());
+}
+
 /** Credentials from an STS AssumeRole, refreshed before they expire. */
 export interface AssumedCredentials {
   accessKeyId: string;

@@ -18,6 +18,8 @@ export interface GlobalOptions extends Record<string, unknown> {
   endpoint?: string[];
   kubeconfig?: string;
   sandbox?: boolean;
+  sandboxState?: string;
+  sandboxScenario?: string;
   json?: boolean;
   color?: boolean;
   yes?: boolean;
@@ -45,6 +47,8 @@ export interface CommandContext {
   options: GlobalOptions;
   args: unknown[];
   ui: Ui;
+  /** Run when the command ends, whatever happened (e.g. stop the in-process sandbox and save its world). */
+  cleanup: (() => Promise<void>)[];
 }
 
 export function createUi(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Ui {

@@ -5,13 +5,13 @@ import { loadConfig, saveConfig, validateConfig } from '../config/load.js';
 import { ConfigError, UserError } from '../errors.js';
 import { confirmApply } from '../wizard/confirm.js';
 import type { CommandContext } from './context.js';
-import { buildCloud } from './session.js';
+import { buildCloud, sandboxDefaults } from './session.js';
 import { confirmIdentities, maskAccountId } from '../cloud/identity.js';
 import { applyPlan, buildPlan, rerunCommand } from './workflow.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   const file = resolve(ctx.options.config);
-  const loaded = await loadConfig(file, ctx.options);
+  const loaded = await loadConfig(file, ctx.options, await sandboxDefaults(ctx));
   let config;
   try {
     config = validateConfig(loaded);
@@ -24,7 +24,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     );
   }
   const dryRun = Boolean(ctx.options.dryRun);
-  const cloud = buildCloud(ctx, config, dryRun);
+  const cloud = await buildCloud(ctx, config, dryRun);
   const identities = await confirmIdentities(cloud);
   if (!dryRun) {
     await saveConfig(file, loaded.raw);

@@ -19,9 +19,10 @@ const COMMANDS: Record<CommandName, () => Promise<CommandModule>> = {
 
 export async function runCommand(name: CommandName, options: GlobalOptions, args: unknown[]): Promise<number> {
   const ui = createUi(options);
+  const cleanup: (() => Promise<void>)[] = [];
   try {
     const module = await COMMANDS[name]();
-    return await module.run({ name, options, args, ui });
+    return await module.run({ name, options, args, ui, cleanup });
   } catch (error) {
     if (error instanceof UserError) {
       ui.err(`${ui.c.red('error:')} ${redact(error.message)}`);
@@ -33,5 +34,7 @@ export async function runCommand(name: CommandName, options: GlobalOptions, args
     if (options.verbose && error instanceof Error && error.stack) ui.err(redact(error.stack));
     else ui.err('Run again with --verbose for details, and report it if it persists.');
     return 1;
+  } finally {
+    for (const step of cleanup.reverse()) await step();
   }
 }

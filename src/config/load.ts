@@ -87,10 +87,25 @@ export function applyFlags(raw: RawConfig, options: Record<string, unknown>, sou
   return merged;
 }
 
-export async function loadConfig(file: string, options: Record<string, unknown>): Promise<LoadedConfig> {
+/** Fills what `base` lacks from `defaults`, recursively; arrays and values in `base` win. */
+function withDefaults(base: RawConfig, defaults: RawConfig): RawConfig {
+  const out: RawConfig = { ...defaults, ...base };
+  for (const [key, value] of Object.entries(defaults)) {
+    const mine = base[key];
+    if (value && typeof value === 'object' && !Array.isArray(value) && mine && typeof mine === 'object' && !Array.isArray(mine)) {
+      out[key] = withDefaults(mine as RawConfig, value as RawConfig);
+    }
+  }
+  return out;
+}
+
+/**
+ * The file's values, flags over them, and `defaults` (e.g. IDs from the sandbox scenario) beneath both.
+ */
+export async function loadConfig(file: string, options: Record<string, unknown>, defaults: RawConfig = {}): Promise<LoadedConfig> {
   const { raw, exists } = await readConfigFile(file);
   const sources: Sources = new Map();
-  const merged = applyFlags(raw, options, sources);
+  const merged = applyFlags(withDefaults(raw, defaults), options, sources);
   merged.apiVersion ??= API_VERSION;
   return { raw: merged, sources, file, fileExists: exists };
 }

@@ -10,6 +10,9 @@ import { startServer, type Authorizer, type KubeHandler, type RunningServer } fr
 import { loadSpecs } from './spec.js';
 import { World } from './world.js';
 
+/** The persisted state does not fit what was asked; the message says how to start afresh. */
+export class SandboxStateError extends Error {}
+
 export const DEFAULT_SANDBOX_DIR = join(homedir(), '.acr-xaccount', 'sandbox');
 
 export interface SandboxOptions {
@@ -79,6 +82,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const dir = options.dir ?? DEFAULT_SANDBOX_DIR;
   const stateFile = options.ephemeral ? undefined : options.stateFile ?? join(dir, 'state.json');
   const world = stateFile && World.exists(stateFile) ? World.load(stateFile) : createWorld(options.scenario ?? 'default');
+  if (options.scenario && world.data.scenario !== options.scenario) {
+    throw new SandboxStateError(
+      `the sandbox state ${stateFile} was made from scenario "${world.data.scenario}", not "${options.scenario}": ` +
+        'run `acr-xaccount sandbox reset` first (or pick another --sandbox-state folder).',
+    );
+  }
   const meta = sandboxMeta(world);
   const faults = new FaultSet();
   for (const spec of options.faults ?? []) faults.add(parseFault(spec));
@@ -127,4 +136,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       save();
     },
   };
+}
+
+/** The scenario facts (IDs, regions) of the world a sandbox run would use, without starting it. */
+export function peekSandboxFacts(options: Pick<SandboxOptions, 'dir' | 'stateFile' | 'scenario'>): Record<string, string | string[]> {
+  const stateFile = options.stateFile ?? join(options.dir ?? DEFAULT_SANDBOX_DIR, 'state.json');
+  const world = World.exists(stateFile) ? World.load(stateFile) : createWorld(options.scenario ?? 'default');
+  return sandboxMeta(world).facts;
 }

@@ -1,0 +1,95 @@
+// `acr-xaccount sandbox serve|reset|scenarios` as a user runs them.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+import { BIN, runCli } from './helpers/cli.js';
+
+const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
+
+/** Starts `sandbox serve` and resolves with its JSON line and a stop function. */
+function serve(args: string[], serveArgs: string[] = []): Promise<{ info: any; stop: () => Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args, 'sandbox', 'serve', ...serveArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' } });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) {
+        const stop = () => new Promise<number | null>((done) => {
+          child.once('close', (code) => done(code));
+          child.kill('SIGINT');
+        });
+        resolve({ info: JSON.parse(line!), stop });
+      }
+    });
+    child.once('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+describe('sandbox command', () => {
+  it('serve prints one JSON line; the profiles file (0600) works with --profile-a/--profile-b and --endpoint all=', async () => {
+    const dir = tmp('acrx-serve-');
+    const { info, stop } = await serve(['--sandbox-state', dir]);
+    try {
+      assert.match(info.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(info.accounts.A.profile, 'sandbox-a');
+      assert.match(info.accounts.B.accessKeyId, /^LTAI/);
+      assert.equal(info.profiles, join(dir, 'aliyun-config.json'));
+      assert.equal(statSync(info.profiles).mode & 0o777, 0o600);
+      assert.equal(JSON.stringify(info).includes(JSON.parse(readFileSync(info.profiles, 'utf8')).profiles[0].access_key_secret), false, 'no secret in the JSON line');
+      const home = tmp('acrx-home-');
+      mkdirSync(join(home, '.aliyun'));
+      writeFileSync(join(home, '.aliyun', 'config.json'), readFileSync(info.profiles));
+      const r = await runCli(
+        ['plan', '--profile-a', 'sandbox-a', '--profile-b', 'sandbox-b', '--endpoint', `all=${info.endpoint}`, '--region-a', 'cn-hangzhou', '--cluster-id', 'c1234567', '--region-b', 'cn-hangzhou', '--instance-id', 'cri-x1', '--network', 'public', '--auth', 'rrsa', '--edition', 'managed'],
+        { cwd: tmp('acrx-cwd-'), env: { HOME: home } },
+      );
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, new RegExp(`account A ${info.accounts.A.accountId.slice(0, 4)}`));
+    } finally {
+      assert.equal(await stop(), 0);
+    }
+    assert.ok(existsSync(join(dir, 'state.json')), 'the world is saved');
+  });
+
+  it('serve refuses a malformed --fault with the accepted forms', async () => {
+    const r = await runCli(['--sandbox-state', tmp('acrx-f-'), 'sandbox', 'serve', '--fault', 'explode:ram']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /kind must be one of throttle, error5xx, latency, not-yet-consistent/);
+  });
+
+  it('a state made from one scenario is not silently reused for another', async () => {
+    const dir = tmp('acrx-sc-');
+    const first = await serve(['--sandbox-state', dir]);
+    await first.stop();
+    const r = await runCli(['--sandbox-state', dir, 'sandbox', 'serve', '--scenario', 'cross-region']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /made from scenario "default", not "cross-region".*sandbox reset/);
+    const reset = await runCli(['--sandbox-state', dir, 'sandbox', 'reset']);
+    assert.equal(reset.code, 0);
+    assert.equal(existsSync(join(dir, 'state.json')), false);
+    const again = await serve(['--sandbox-state', dir], ['--scenario', 'cross-region']);
+    assert.equal(again.info.scenario, 'cross-region');
+    await again.stop();
+  });
+
+  it('scenarios lists each with a description; --json gives their facts', async () => {
+    const text = await runCli(['sandbox', 'scenarios']);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /^default +same region/m);
+    assert.match(text.stdout, /^cross-region +/m);
+    const json = await runCli(['sandbox', 'scenarios', '--json']);
+    const list = JSON.parse(json.stdout) as { name: string; regionA: string; regionB: string; vpcA: string; accounts: { A: string; B: string } }[];
+    const cross = list.find((s) => s.name === 'cross-region')!;
+    assert.equal(cross.regionA, 'cn-hangzhou');
+    assert.equal(cross.regionB, 'cn-shanghai');
+    assert.match(cross.vpcA, /^vpc-/);
+    assert.notEqual(cross.accounts.A, cross.accounts.B);
+  });
+});
