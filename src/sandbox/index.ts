@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { FaultSet, parseFault, type Fault } from './faults.js';
+import { authorize } from './policy.js';
 import { PRODUCT_MODULES } from './products/index.js';
 import { createWorld, sandboxMeta, type SandboxMeta } from './scenarios.js';
 import { startServer, type Authorizer, type KubeHandler, type RunningServer } from './server.js';
@@ -101,7 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     specs: loadSpecs(),
     modules: PRODUCT_MODULES,
     faults,
-    authorize: options.authorize,
+    authorize: options.authorize ?? authorize,
     kube: options.kube?.(world, () => baseUrl),
     onChange: save,
     port: options.port,

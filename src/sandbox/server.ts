@@ -11,7 +11,10 @@ import { errorBody, SpecError, validateRoaRequest, validateRpcRequest, type ApiS
 import type { World } from './world.js';
 
 /** Decides whether a non-root caller may call an API (RAM policy evaluation); throws ApiError when not. */
-export type Authorizer = (world: World, caller: Caller, product: string, action: string, params: Record<string, unknown>) => void;
+export type Authorizer = (world: World, caller: Caller, product: string, action: string, params: Record<string, unknown>, region?: string) => void;
+
+/** APIs the cloud serves without a signature: the caller proves itself with the request's own token. */
+const ANONYMOUS_APIS = new Set(['sts:AssumeRoleWithOIDC']);
 
 /** Handles requests under /k8s/ (the simulated clusters' Kubernetes API). */
 export type KubeHandler = (req: IncomingMessage, body: Buffer, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -90,13 +93,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       record.product = product.key;
       record.action = api.name;
-      const principal = verifySignature(
-        { method: req.method ?? 'GET', pathname: url.pathname, query, headers: req.headers, body },
-        (ak) => secretOf(world, ak),
-        new Date(),
-        nonces,
-      );
-      const caller = resolveCaller(world, principal.accessKeyId, principal.securityToken);
+      const anonymous = ANONYMOUS_APIS.has(`${product.key}:${api.name}`) && !header(req, 'authorization') && !query.Signature && !form.Signature;
+      const caller: Caller = anonymous
+        ? { accountId: '', type: 'root', arn: 'anonymous', accessKeyId: '' }
+        : (() => {
+            const principal = verifySignature(
+              { method: req.method ?? 'GET', pathname: url.pathname, query, headers: req.headers, body },
+              (ak) => secretOf(world, ak),
+              new Date(),
+              nonces,
+            );
+            return resolveCaller(world, principal.accessKeyId, principal.securityToken);
+          })();
       record.accountId = caller.accountId;
       await faults.apply(product.key, api.name);
       const module = handlers.get(product.key);
@@ -108,18 +116,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const match = roaMatch;
         const json = body.length > 0 && (header(req, 'content-type') ?? '').includes('json') ? JSON.parse(body.toString('utf8')) : undefined;
         const { params } = validateRoaRequest(api, { pathParams: match.pathParams, query, body: json });
-        options.authorize?.(world, caller, product.key, api.name, params);
+        const region = String(query.RegionId ?? query.region_id ?? 'cn-hangzhou');
+        if (!anonymous) options.authorize?.(world, caller, product.key, api.name, params, region);
         const handler = module?.roa?.[api.name];
         if (!handler) throw new ApiError('InvalidAction.NotFound', `The sandbox does not implement ${product.key} ${api.name} yet.`, 404);
-        const region = String(query.RegionId ?? query.region_id ?? 'cn-hangzhou');
         result = await handler({ ...ctxBase, region } satisfies CallContext, { pathParams: match.pathParams, query, body: json });
         send(res, 200, result ?? {}, requestId);
       } else {
         const { params } = validateRpcRequest(api, { ...query, ...form });
-        options.authorize?.(world, caller, product.key, api.name, params);
+        const region = String(params.RegionId ?? query.RegionId ?? form.RegionId ?? 'cn-hangzhou');
+        if (!anonymous) options.authorize?.(world, caller, product.key, api.name, params, region);
         const handler = module?.rpc?.[api.name];
         if (!handler) throw new ApiError('InvalidAction.NotFound', `The sandbox does not implement ${product.key} ${api.name} yet.`, 404);
-        const region = String(params.RegionId ?? query.RegionId ?? form.RegionId ?? 'cn-hangzhou');
         result = await handler({ ...ctxBase, region } satisfies CallContext, params);
         send(res, 200, { ...(result as object), RequestId: requestId }, requestId);
       }
