@@ -107,6 +107,19 @@ function compactErrors(errorCodes) {
   return errors;
 }
 
+// Where the metadata disagrees with what the cloud does, and how we know. Applied after compaction.
+const CORRECTIONS = [
+  {
+    product: 'CS',
+    api: 'InstallClusterAddons',
+    fix: (out) => {
+      const body = out.params.find((p) => p.name === 'body');
+      if (body?.items?.properties?.version) delete body.items.properties.version.required;
+    },
+    why: 'version is optional in practice: CS installs the default version (aliyun cs InstallClusterAddons without it returns a task)',
+  },
+];
+
 function compactApi(name, api, info, ctx) {
   ctx.api = name;
   const out = {};
@@ -120,6 +133,7 @@ function compactApi(name, api, info, ctx) {
   if (!okSchema) ctx.quirks.add(`no 200 response schema: ${name}`);
   out.response = okSchema ? compactSchema(okSchema, ctx, false) : null;
   out.errors = compactErrors(api.errorCodes);
+  for (const c of CORRECTIONS) if (c.product === info.product && c.api === name) c.fix(out);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { FaultSet, parseFault, type Fault } from './faults.js';
+import { createKubeHandler } from './kube/index.js';
 import { authorize } from './policy.js';
 import { PRODUCT_MODULES } from './products/index.js';
 import { createWorld, sandboxMeta, type SandboxMeta } from './scenarios.js';
@@ -103,7 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     modules: PRODUCT_MODULES,
     faults,
     authorize: options.authorize ?? authorize,
-    kube: options.kube?.(world, () => baseUrl),
+    kube: (options.kube ?? createKubeHandler)(world, () => baseUrl),
     onChange: save,
     port: options.port,
   });

@@ -67,8 +67,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const handle = async (req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    if (url.pathname.startsWith('/k8s/')) {
-      if (options.kube) return options.kube(req, body, res, url);
+    // CS has its own /k8s/{ClusterId}/user_config; only the Kubernetes clients come without x-acs-version.
+    if (url.pathname.startsWith('/k8s/') && !header(req, 'x-acs-version')) {
+      if (options.kube) {
+        await options.kube(req, body, res, url);
+        options.onChange?.();
+        return;
+      }
       return send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'no cluster API here', reason: 'NotFound', code: 404 }, 'k8s');
     }
     const requestId = world.nextId('', 8).toUpperCase() + '-SANDBOX';
@@ -142,7 +147,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   };
 
-  const server: Server = createServer((req, res) => {
+  // RPC parameters travel in the query string; RunCommand scripts make it longer than Node's default 16 KB.
+  const server: Server = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
