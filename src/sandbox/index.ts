@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FaultSet, parseFault, type Fault } from './faults.js';
 import { createKubeHandler } from './kube/index.js';
 import { authorize } from './policy.js';
+import { installPullDecider } from './pull.js';
 import { PRODUCT_MODULES } from './products/index.js';
 import { createWorld, sandboxMeta, type SandboxMeta } from './scenarios.js';
 import { startServer, type Authorizer, type KubeHandler, type RunningServer } from './server.js';
@@ -91,6 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     );
   }
   const meta = sandboxMeta(world);
+  installPullDecider();
   const faults = new FaultSet();
   for (const spec of options.faults ?? []) faults.add(parseFault(spec));
   if (options.latencyMs) faults.add({ kind: 'latency', product: '*', action: '*', count: Infinity, value: options.latencyMs });

@@ -3,6 +3,8 @@
 // RECORD), then the sandbox's table of public DNS names. Used by the simulated kubelet; re-exported by
 // network-path.ts.
 import { isIpv4 } from './state/cidr.js';
+import { resolveRegistryName } from './state/cr-facts.js';
+import { findVpc } from './state/vpc.js';
 import { canonicalName, recordsOf, zonesBoundTo, type PvtzRecordRecord, type PvtzZoneRecord } from './state/pvtz.js';
 import type { World } from './world.js';
 
@@ -87,6 +89,11 @@ function resolveDns(world: World, vpcId: string, name: string, depth: number): R
     }
     // ProxyPattern RECORD: a name the zone lacks goes on to recursive (public) resolution.
   }
+  // The VPC resolver also knows the registry's names: its own PrivateZone record in a linked VPC, the auth and OSS
+  // internal domains (100.x addresses), and the public ones.
+  const owner = findVpc(world, vpcId)?.accountId;
+  const registry = owner ? resolveRegistryName(world, { accountId: owner, vpcId }, name) : undefined;
+  if (registry?.addresses[0]) return { ip: registry.addresses[0], via: registry.authoritative ? 'privatezone' : 'public' };
   const ip = networkShared(world).publicNames[name];
   if (ip) return { ip, via: 'public' };
   return { via: 'none', reason: `no such host ${name}: not in /etc/hosts, no PrivateZone zone bound to ${vpcId} holds it, and public DNS does not know it` };

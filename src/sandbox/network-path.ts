@@ -5,7 +5,7 @@
 import { associationOn, attachmentRouters, settleCen, trRouteFor, trRoutes, type TrAttachmentRecord } from './state/cen.js';
 import { cidrContains, cidrWithin } from './state/cidr.js';
 import { peerOf, settlePeerings } from './state/peering.js';
-import { routeEntriesOf, routesFor, settleVpc, vpcCidrs, vpcState, type RouteEntryRecord } from './state/vpc.js';
+import { routeEntriesOf, routesFor, settleVpc, vpcState, type RouteEntryRecord } from './state/vpc.js';
 import { networkShared } from './network-dns.js';
 import type { World } from './world.js';
 
@@ -53,7 +53,9 @@ function placeIn(world: World, accountId: string, vpcId: string, ip: string): Pl
 
 /** The VPC an address is meant to be in: a registered service address first, else a VPC (not the source's, if another also holds it). */
 function targetOf(world: World, ip: string, sourceVpc: string): Place | undefined {
-  const service = networkShared(world).serviceAddresses.find((s) => s.ip === ip);
+  // A service address registered in several VPCs (every VPC linked to a registry) is reached in the source's own first.
+  const services = networkShared(world).serviceAddresses.filter((s) => s.ip === ip);
+  const service = services.find((s) => s.vpcId === sourceVpc) ?? services[0];
   if (service) return placeIn(world, service.accountId, service.vpcId, ip);
   const places: Place[] = [];
   for (const accountId of world.accountIds()) {
@@ -211,15 +213,4 @@ export function publicEgress(world: World, accountId: string, vpcId: string, vSw
   const ips = covering.snatIp.split(',').filter((ip) => bound.has(ip));
   if (ips.length === 0) return { ok: false, ips: [], reason: `SNAT entry ${covering.snatEntryId} of ${nat.natGatewayId} uses ${covering.snatIp}, no longer an EIP of the gateway` };
   return { ok: true, ips };
-}
-
-/** The VPCs an address falls in (by vSwitch, service address, or VPC CIDR), for callers that must pick one. */
-export function vpcsHolding(world: World, ip: string): { accountId: string; vpcId: string }[] {
-  const out: { accountId: string; vpcId: string }[] = [];
-  for (const accountId of world.accountIds()) {
-    for (const vpc of Object.values(vpcState(world, accountId).vpcs)) {
-      if (placeIn(world, accountId, vpc.vpcId, ip) || vpcCidrs(vpc).some((c) => cidrContains(c, ip))) out.push({ accountId, vpcId: vpc.vpcId });
-    }
-  }
-  return out;
 }

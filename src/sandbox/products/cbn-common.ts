@@ -1,7 +1,7 @@
 // Lookups every Cbn handler shares: the caller's CEN, transit router, attachment or TR route table, or the
 // cloud's not-found error for it. Only the CEN owner sees these resources.
 import { ApiError, type CallContext } from '../api.js';
-import { settleCen, type CenRecord, type TrAttachmentRecord, type TransitRouterRecord, type TrRouteTableRecord } from '../state/cen.js';
+import { cenState, settleCen, type CenRecord, type TrAttachmentRecord, type TransitRouterRecord, type TrRouteTableRecord } from '../state/cen.js';
 
 export function ownCen(ctx: CallContext, cenId: unknown): CenRecord {
   const cen = settleCen(ctx.world).cens[String(cenId)];
@@ -30,3 +30,14 @@ export function ownTrRouteTable(ctx: CallContext, id: unknown, code = 'InvalidTr
 
 /** Names and descriptions: empty, or up to 128 characters not starting with http(s)://. */
 export const nameOk = (v: unknown): boolean => v === undefined || v === '' || (String(v).length <= 128 && !/^https?:\/\//.test(String(v)));
+
+/** A new Enterprise transit router in a region of the CEN, with its system route table (Creating for CEN_MS.transitRouter). */
+export function createRouter(ctx: CallContext, cen: CenRecord, regionId: string, name: string, description: string, tags: TransitRouterRecord['tags']): TransitRouterRecord {
+  const s = cenState(ctx.world);
+  const now = ctx.world.data.nowMs;
+  const transitRouterId = ctx.world.nextId('tr-');
+  const systemRouteTableId = ctx.world.nextId('vtb-');
+  s.transitRouters[transitRouterId] = { transitRouterId, cenId: cen.cenId, ownerId: cen.ownerId, regionId, name, description, status: 'Creating', statusSinceMs: now, createdAtMs: now, systemRouteTableId, tags };
+  s.routeTables[systemRouteTableId] = { routeTableId: systemRouteTableId, transitRouterId, type: 'System', name: '', description: '', createdAtMs: now, tags: [] };
+  return s.transitRouters[transitRouterId]!;
+}

@@ -1,12 +1,13 @@
 // Vpc 2016-04-28: VPCs, vSwitches and route tables (reads), tags, and the CEN grants an account makes on its
-// VPCs (GrantInstanceToCen with CenOwnerId = the CEN owner's UID). Route entries, NAT, SNAT and EIPs are in
-// vpc-routes.ts. Resources are regional: a call sees only the caller's resources in the request's RegionId.
+// VPCs (GrantInstanceToCen with CenOwnerId = the CEN owner's UID). Route entries are in vpc-routes.ts, NAT,
+// SNAT and EIPs in vpc-nat.ts. Resources are regional: a call sees only the caller's resources in its RegionId.
 import { ApiError, type CallContext, type ProductModule } from '../api.js';
 import { cenState, settleCen, vpcAttachmentsOf } from '../state/cen.js';
 import { ecsState } from '../state/ecs.js';
 import { cidrSize, cidrContains } from '../state/cidr.js';
 import { settleVpc, vpcState, type Tag, type VpcRecord, type VSwitchRecord } from '../state/vpc.js';
 import { checkedTags, csv, eq, hasTags, isoSeconds, mergeTags, msOf, pageByNumber, pageByToken, tagsBody, uid } from './net-common.js';
+import { vpcNatHandlers } from './vpc-nat.js';
 import { vpcRouteHandlers } from './vpc-routes.js';
 
 type P = Record<string, any>;
@@ -288,6 +289,7 @@ export const vpc: ProductModule = {
     TagResources,
     ListTagResources,
     ...vpcRouteHandlers,
+    ...vpcNatHandlers,
   },
   roa: {},
 };

@@ -53,45 +53,46 @@ function body(world: CallContext['world'], r: PeeringRecord) {
 
 const NAME = /^[A-Za-z][\w-]{1,127}$/;
 
-const CreateVpcPeerConnection: RpcHandler = (ctx, p: P) => idempotent(ctx, p, () => {
-  const world = ctx.world;
-  const vpc = settleVpc(world, ctx.caller.accountId).vpcs[p.VpcId];
-  if (!vpc || vpc.regionId !== p.RegionId) throw new ApiError('IncorrectStatus.Vpc', `The status of Vpc [${p.VpcId}] is incorrect: there is no such VPC in ${p.RegionId} in this account.`, 400);
-  const acceptingOwner = String(p.AcceptingAliUid);
-  const acceptingVpc = world.data.accounts[acceptingOwner] ? vpcState(world, acceptingOwner).vpcs[p.AcceptingVpcId] : undefined;
-  if (!acceptingVpc || acceptingVpc.regionId !== p.AcceptingRegionId || acceptingVpc.vpcId === vpc.vpcId) {
-    throw new ApiError('IncorrectStatus.AcceptingVpc', `The status of AcceptingVpc [${p.AcceptingVpcId}] is incorrect: there is no such VPC of account ${acceptingOwner} in ${p.AcceptingRegionId}.`, 400);
-  }
-  if (livePeeringsBetween(world, vpc.vpcId, acceptingVpc.vpcId).length > 0) throw new ApiError('ResourceAlreadyExist.VpcPeer', 'The specified resource of VpcPeer already exists.', 400);
-  if (p.Name !== undefined && !NAME.test(p.Name)) throw invalidParameter('Name');
-  const interRegion = vpc.regionId !== acceptingVpc.regionId;
-  if (p.Bandwidth !== undefined) {
-    // Assumed: a bandwidth on an intra-region request is refused as ModifyVpcPeerConnection refuses it.
-    if (!interRegion) throw new ApiError('OperationFailed.BandwidthCannotBeChangedInSameRegion', 'The operation failed because the bandwidth cannot be changed in the same region.', 400);
-    if (!Number.isInteger(p.Bandwidth) || p.Bandwidth <= 0) throw invalidParameter('Bandwidth');
-  }
-  if (p.LinkType !== undefined) {
-    if (!interRegion) throw new ApiError('OperationFailed.InterRegionLinkTypeNotSupported', 'The same region not supported link type feature.', 400);
-    if (!['Platinum', 'Gold'].includes(p.LinkType)) throw invalidParameter('LinkType');
-  }
-  const tags = checkedTags(p.Tag);
-  dryRun(p);
-  const record = createPeering(world, {
-    name: p.Name ?? '',
-    description: p.Description ?? '',
-    ownerId: ctx.caller.accountId,
-    regionId: vpc.regionId,
-    vpcId: vpc.vpcId,
-    acceptingOwnerId: acceptingOwner,
-    acceptingRegionId: acceptingVpc.regionId,
-    acceptingVpcId: acceptingVpc.vpcId,
-    bandwidth: interRegion ? (p.Bandwidth ?? 1024) : -1,
-    linkType: interRegion ? (p.LinkType ?? 'Gold') : undefined,
-    resourceGroupId: p.ResourceGroupId ?? '',
-    tags: mergeTags([], tags),
+const CreateVpcPeerConnection: RpcHandler = (ctx, p: P) =>
+  idempotent(ctx, p, () => {
+    const world = ctx.world;
+    const vpc = settleVpc(world, ctx.caller.accountId).vpcs[p.VpcId];
+    if (!vpc || vpc.regionId !== p.RegionId) throw new ApiError('IncorrectStatus.Vpc', `The status of Vpc [${p.VpcId}] is incorrect: there is no such VPC in ${p.RegionId} in this account.`, 400);
+    const acceptingOwner = String(p.AcceptingAliUid);
+    const acceptingVpc = world.data.accounts[acceptingOwner] ? vpcState(world, acceptingOwner).vpcs[p.AcceptingVpcId] : undefined;
+    if (!acceptingVpc || acceptingVpc.regionId !== p.AcceptingRegionId || acceptingVpc.vpcId === vpc.vpcId) {
+      throw new ApiError('IncorrectStatus.AcceptingVpc', `The status of AcceptingVpc [${p.AcceptingVpcId}] is incorrect: there is no such VPC of account ${acceptingOwner} in ${p.AcceptingRegionId}.`, 400);
+    }
+    if (livePeeringsBetween(world, vpc.vpcId, acceptingVpc.vpcId).length > 0) throw new ApiError('ResourceAlreadyExist.VpcPeer', 'The specified resource of VpcPeer already exists.', 400);
+    if (p.Name !== undefined && !NAME.test(p.Name)) throw invalidParameter('Name');
+    const interRegion = vpc.regionId !== acceptingVpc.regionId;
+    if (p.Bandwidth !== undefined) {
+      // Assumed: a bandwidth on an intra-region request is refused as ModifyVpcPeerConnection refuses it.
+      if (!interRegion) throw new ApiError('OperationFailed.BandwidthCannotBeChangedInSameRegion', 'The operation failed because the bandwidth cannot be changed in the same region.', 400);
+      if (!Number.isInteger(p.Bandwidth) || p.Bandwidth <= 0) throw invalidParameter('Bandwidth');
+    }
+    if (p.LinkType !== undefined) {
+      if (!interRegion) throw new ApiError('OperationFailed.InterRegionLinkTypeNotSupported', 'The same region not supported link type feature.', 400);
+      if (!['Platinum', 'Gold'].includes(p.LinkType)) throw invalidParameter('LinkType');
+    }
+    const tags = checkedTags(p.Tag);
+    dryRun(p);
+    const record = createPeering(world, {
+      name: p.Name ?? '',
+      description: p.Description ?? '',
+      ownerId: ctx.caller.accountId,
+      regionId: vpc.regionId,
+      vpcId: vpc.vpcId,
+      acceptingOwnerId: acceptingOwner,
+      acceptingRegionId: acceptingVpc.regionId,
+      acceptingVpcId: acceptingVpc.vpcId,
+      bandwidth: interRegion ? (p.Bandwidth ?? 1024) : -1,
+      linkType: interRegion ? (p.LinkType ?? 'Gold') : undefined,
+      resourceGroupId: p.ResourceGroupId ?? '',
+      tags: mergeTags([], tags),
+    });
+    return { InstanceId: record.instanceId };
   });
-  return { InstanceId: record.instanceId };
-});
 
 /** Only the accepter may accept or reject; to anyone else the connection is not there (assumed code). */
 function asAccepter(ctx: CallContext, id: string): PeeringRecord {

@@ -123,6 +123,7 @@ export function seedCluster(world: World, accountId: string, input: SeedClusterI
   }
   if (input.rrsaEnabled) {
     cluster.rrsaEnabled = true;
+    cluster.rrsaEnabledAtMs = world.data.nowMs;
     const view = rrsaView(accountId, cluster);
     registerOidcProvider(world, accountId, { name: view.oidcName!, issuerUrl: view.issuer!, clientIds: [RRSA_AUDIENCE], description: `RRSA OIDC provider of ACK cluster ${cluster.clusterId}` });
   }
@@ -295,7 +296,7 @@ export interface ClusterFacts {
   serviceCidr: string;
   workerRamRoleName: string;
   workerRoleArn?: string;
-  rrsa: { enabled: boolean; issuer?: string; audience?: string; oidcProviderName?: string; oidcProviderArn?: string };
+  rrsa: { enabled: boolean; issuer?: string; audience?: string; oidcProviderName?: string; oidcProviderArn?: string; enabledAtMs?: number };
   addons: { name: string; version: string; state: string; config: Record<string, unknown> }[];
   credentialHelper?: CredentialHelperFacts;
   nodePools: { nodepoolId: string; name: string; vSwitchIds: string[]; userData: string }[];
@@ -328,7 +329,7 @@ export function clusterFacts(world: World, clusterId: string): ClusterFacts | un
     serviceCidr: cluster.serviceCidr,
     workerRamRoleName: cluster.workerRamRoleName,
     workerRoleArn: cluster.workerRamRoleName ? `acs:ram::${accountId}:role/${cluster.workerRamRoleName}` : undefined,
-    rrsa: { enabled: rrsa.enabled, issuer: rrsa.issuer, audience: rrsa.audience, oidcProviderName: rrsa.oidcName, oidcProviderArn: rrsa.oidcArn },
+    rrsa: { enabled: rrsa.enabled, issuer: rrsa.issuer, audience: rrsa.audience, oidcProviderName: rrsa.oidcName, oidcProviderArn: rrsa.oidcArn, enabledAtMs: cluster.rrsaEnabledAtMs },
     addons: Object.values(cluster.addons).map((a) => ({ name: a.name, version: a.version, state: a.state, config: parseConfig(a.config) })),
     credentialHelper: credentialHelperOf(cluster),
     nodePools: pools.map((p) => ({ nodepoolId: p.nodepoolId, name: p.name, vSwitchIds: [...p.vSwitchIds], userData: Buffer.from(p.userData, 'base64').toString('utf8') })),

@@ -81,6 +81,8 @@ export interface ClusterRecord {
   created: string;
   updated: string;
   rrsaEnabled: boolean;
+  /** When RRSA last became enabled (simulated ms): pods started before then have no OIDC token mounted. */
+  rrsaEnabledAtMs?: number;
   addons: Record<string, AddonInstanceRecord>;
   nodePools: Record<string, NodePoolRecord>;
   /** Instance IDs of the dedicated cluster's masters (managed clusters have none). */
@@ -218,6 +220,7 @@ function finishTask(world: World, accountId: string, cluster: ClusterRecord, tas
       if (!failed) {
         // Assumed: disabling RRSA leaves the RAM OIDC provider in place (ACK does not own its deletion).
         cluster.rrsaEnabled = effect.enable;
+        cluster.rrsaEnabledAtMs = effect.enable ? endMs : undefined;
         // ACK registers the cluster's OIDC provider in the owner's RAM when RRSA is enabled.
         if (effect.enable) registerOidcProvider(world, accountId, { name: oidcProviderName(cluster.clusterId), issuerUrl: rrsaIssuerOf(cluster), clientIds: [RRSA_AUDIENCE], description: `RRSA OIDC provider of ACK cluster ${cluster.clusterId}` });
       }

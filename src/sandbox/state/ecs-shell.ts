@@ -2,9 +2,9 @@
 // name lookups from the instance (getent, nslookup, dig +short), `cat /etc/hosts`, and the script that rewrites our
 // block in /etc/hosts — and answers anything else the way bash does for an unknown command (exit 127).
 import type { World } from '../world.js';
-import { resolveRegistryName } from './cr-facts.js';
+import { resolveFromVpc } from '../network-dns.js';
 import { HOSTS_BLOCK_BEGIN, HOSTS_BLOCK_END, replaceHostsBlock, type EcsInstanceRecord } from './ecs.js';
-import { canonicalName, recordsOf, zonesBoundTo } from './pvtz.js';
+import { canonicalName } from './pvtz.js';
 
 /** The VPC's DNS server every Alibaba Cloud VPC instance uses by default. */
 export const VPC_DNS_SERVER = '100.100.2.136';
@@ -53,29 +53,9 @@ export function hostsLookup(hosts: readonly string[], name: string): Resolution 
 }
 
 /**
- * PrivateZone as the VPC's resolver applies it: the most specific zone bound to the VPC that contains the name
- * answers with its enabled A records (`@`, the label, or `*`); a name the zone lacks is NXDOMAIN in `ZONE` mode
- * (the zone takes over the whole domain) and falls through to recursion in `RECORD` mode.
- */
-export function privateZoneLookup(world: World, vpcId: string, name: string): string[] | 'NXDOMAIN' | undefined {
-  const host = canonicalName(name);
-  const zone = zonesBoundTo(world, vpcId)
-    .filter((z) => host === z.zoneName || host.endsWith(`.${z.zoneName}`))
-    .sort((a, b) => b.zoneName.length - a.zoneName.length)[0];
-  if (!zone) return undefined;
-  const label = host === zone.zoneName ? '@' : host.slice(0, -zone.zoneName.length - 1);
-  const records = recordsOf(world, zone).filter((r) => r.type === 'A' && r.status === 'ENABLE');
-  const exact = records.filter((r) => r.rr.toLowerCase() === label);
-  const hits = exact.length > 0 ? exact : label !== '@' && !label.includes('.') ? records.filter((r) => r.rr === '*') : [];
-  if (hits.length > 0) return hits.map((r) => r.value);
-  return zone.proxyPattern === 'ZONE' ? 'NXDOMAIN' : undefined;
-}
-
-/**
  * Resolves a name as seen from an instance. With `useHosts` (getent, the kubelet, containerd) /etc/hosts comes
- * first; then the VPC's DNS: PrivateZone zones bound to the instance's VPC, then the registry-related names
- * (cr-facts resolveRegistryName: cr's own PrivateZone record in a linked VPC, the auth service, OSS, the Internet
- * endpoint). Other public names belong to the network-path module: the lead wires its resolver in after these.
+ * first, with glibc's multi-address semantics; then the VPC's DNS, exactly as the network path resolves it
+ * (PrivateZone zones bound to the VPC, the registry's names, public DNS).
  */
 export function resolveName(world: World, accountId: string, instance: EcsInstanceRecord, name: string, useHosts: boolean): Resolution | undefined {
   if (useHosts) {
@@ -83,12 +63,9 @@ export function resolveName(world: World, accountId: string, instance: EcsInstan
     if (fromHosts) return fromHosts;
   }
   const host = canonicalName(name);
-  const zoned = privateZoneLookup(world, instance.vpcId, host);
-  if (zoned === 'NXDOMAIN') return undefined;
-  if (zoned) return { name: host, aliases: [], addresses: zoned, source: 'vpc-dns', authoritative: true };
-  const answer = resolveRegistryName(world, { accountId, vpcId: instance.vpcId }, host);
-  if (!answer || answer.addresses.length === 0) return undefined;
-  return { name: host, aliases: [], addresses: answer.addresses, source: 'vpc-dns', authoritative: answer.authoritative };
+  const answer = resolveFromVpc(world, accountId, instance.vpcId, [], host);
+  if (!answer.ip) return undefined;
+  return { name: host, aliases: [], addresses: [answer.ip], source: 'vpc-dns', authoritative: answer.via === 'privatezone' };
 }
 
 // ---- commands ----
