@@ -52,7 +52,7 @@ async function poll<T>(read: () => Promise<T>, done: (v: T) => boolean, max = 30
 const raw = (acct: AccountClient, action: string, params: Record<string, unknown>) => acct.rpc<Record<string, any>>('cr', action, params);
 
 before(async () => {
-  sandbox = await startSandbox({ ephemeral: true, scenario: 'default' });
+  sandbox = await startSandbox({ ephemeral: true, scenario: 'bare' });
   const world = sandbox.world;
   const b = sandbox.accounts.B.accountId;
   vpcB = String(sandbox.meta.facts.vpcB);

@@ -49,7 +49,7 @@ let B: AccountClient;
 const FAST = { maxAttempts: 2, maxElapsedMs: 5_000, baseDelayMs: 1, maxDelayMs: 2 };
 
 before(async () => {
-  sandbox = await startSandbox({ ephemeral: true, scenario: 'default' });
+  sandbox = await startSandbox({ ephemeral: true, scenario: 'bare' });
   const endpoints = Object.fromEntries(['ram', 'vpc', 'cs', 'sts', 'ims', 'ecs', 'cr', 'cbn', 'vpcpeer', 'pvtz'].map((p) => [p, { endpoint: sandbox.endpoint, protocol: 'http' as const }]));
   cloud = new Cloud({ endpoints, retry: FAST });
   const { A: a, B: b } = sandbox.accounts;

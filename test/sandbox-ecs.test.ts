@@ -34,7 +34,7 @@ let stopped: EcsInstanceRecord;
 let node: EcsInstanceRecord;
 
 before(async () => {
-  sandbox = await startSandbox({ ephemeral: true, scenario: 'default' });
+  sandbox = await startSandbox({ ephemeral: true, scenario: 'bare' });
   const world = sandbox.world;
   const [a, b] = [sandbox.accounts.A.accountId, sandbox.accounts.B.accountId];
   const vpcB = String(sandbox.meta.facts.vpcB);

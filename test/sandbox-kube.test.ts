@@ -78,7 +78,7 @@ const deploymentBody = (name: string, image: string, extra: Record<string, unkno
 });
 
 before(async () => {
-  sandbox = await startSandbox({ ephemeral: true, kube: createKubeHandler });
+  sandbox = await startSandbox({ ephemeral: true, scenario: 'bare', kube: createKubeHandler });
   seedNodes(2);
   seedKubeCluster(sandbox.world, CLUSTER, { namespaces: [NS] });
   setClusterToken(sandbox.world, CLUSTER, TOKEN);

@@ -72,7 +72,7 @@ describe('routeBetween over VPC peering', () => {
   const registry = '172.16.0.20';
 
   it('finds the path both ways when each side routes to the other over an Activated peering', async () => {
-    const n = net('default');
+    const n = net('bare');
     const pcc = await activePeering(n);
     await route(n, n.A, n.rtA, '172.16.0.0/16', 'VpcPeer', pcc, n.regionA);
     await route(n, n.B, n.rtB, '192.168.0.0/16', 'VpcPeer', pcc, n.regionB);
@@ -90,7 +90,7 @@ describe('routeBetween over VPC peering', () => {
   });
 
   it('reports a missing return route', async () => {
-    const n = net('default');
+    const n = net('bare');
     const pcc = await activePeering(n);
     await route(n, n.A, n.rtA, '172.16.0.0/16', 'VpcPeer', pcc, n.regionA);
     const result = routeBetween(n.world, n.node, registry);
@@ -99,7 +99,7 @@ describe('routeBetween over VPC peering', () => {
   });
 
   it('reports no route at all, and a route still Pending', async () => {
-    const n = net('default');
+    const n = net('bare');
     assert.deepEqual(routeBetween(n.world, n.node, registry), { ok: false, reason: `no route to ${registry} in route table ${n.rtA} of vSwitch ${n.vswA}`, hops: [] });
     const pcc = await activePeering(n);
     const { RouteEntryId } = await direct(n.world, n.A, 'vpc', 'CreateRouteEntry', { RegionId: n.regionA, RouteTableId: n.rtA, DestinationCidrBlock: '172.16.0.20/32', NextHopType: 'VpcPeer', NextHopId: pcc });
@@ -108,7 +108,7 @@ describe('routeBetween over VPC peering', () => {
   });
 
   it('reports a peering that is not yet accepted', async () => {
-    const n = net('default');
+    const n = net('bare');
     const { InstanceId } = await direct(n.world, n.A, 'vpcpeer', 'CreateVpcPeerConnection', { RegionId: n.regionA, VpcId: n.vpcA, AcceptingAliUid: Number(n.B), AcceptingRegionId: n.regionB, AcceptingVpcId: n.vpcB });
     wait(n);
     assert.equal(settlePeerings(n.world).connections[InstanceId]?.status, 'Accepting');
@@ -118,7 +118,7 @@ describe('routeBetween over VPC peering', () => {
   });
 
   it('reaches a service address registered in B: the /32 route there and B back', async () => {
-    const n = net('default');
+    const n = net('bare');
     const auth = '100.103.7.181';
     registerServiceAddress(n.world, n.B, n.vpcB, auth, 'auth-service');
     const pcc = await activePeering(n);
@@ -130,7 +130,7 @@ describe('routeBetween over VPC peering', () => {
   });
 
   it('keeps an address that overlaps a local vSwitch inside the source VPC', async () => {
-    const n = net('overlapping-cidrs');
+    const n = net('bare-overlapping-cidrs');
     const pcc = await activePeering(n);
     await route(n, n.A, n.rtA, '0.0.0.0/0', 'VpcPeer', pcc, n.regionA);
     const result = routeBetween(n.world, n.node, '192.168.0.20', { toVpcId: n.vpcB });
@@ -140,7 +140,7 @@ describe('routeBetween over VPC peering', () => {
 
 describe('routeBetween over CEN transit routers, across regions', () => {
   it('follows VPC route -> TR table -> inter-region connection -> TR table -> B, and back', async () => {
-    const n = net('cross-region');
+    const n = net('bare-cross-region');
     const { world, A, B } = n;
     const auth = '100.103.7.181';
     registerServiceAddress(world, B, n.vpcB, auth, 'auth-service');
@@ -198,14 +198,14 @@ describe('resolveFromVpc: hosts, PrivateZone, public DNS', () => {
   }
 
   it('answers from a zone for the exact domain with an @ record', async () => {
-    const n = net('default');
+    const n = net('bare');
     const zoneId = await zone(n, registry, [['@', '172.16.0.20']]);
     assert.deepEqual(resolveFromVpc(n.world, n.A, n.vpcA, [], registry), { ip: '172.16.0.20', via: 'privatezone', zoneId, zoneName: registry });
     assert.equal(resolveFromVpc(n.world, n.A, 'vpc-elsewhere', [], registry).via, 'none', 'only VPCs the zone is bound to see it');
   });
 
   it('captures every name below a parent zone: an unmatched name is NXDOMAIN, not public', async () => {
-    const n = net('default');
+    const n = net('bare');
     registerPublicName(n.world, registry, '47.99.1.2');
     const zoneId = await zone(n, 'cr.aliyuncs.com', [['other-registry-vpc.cn-hangzhou', '10.0.0.5']]);
     const result = resolveFromVpc(n.world, n.A, n.vpcA, [], registry);
@@ -216,7 +216,7 @@ describe('resolveFromVpc: hosts, PrivateZone, public DNS', () => {
   });
 
   it('lets a RECORD-proxy zone fall through to public DNS, and a more specific zone win', async () => {
-    const n = net('default');
+    const n = net('bare');
     registerPublicName(n.world, registry, '47.99.1.2');
     await zone(n, 'aliyuncs.com', [], { proxy: 'RECORD' });
     assert.deepEqual(resolveFromVpc(n.world, n.A, n.vpcA, [], registry), { ip: '47.99.1.2', via: 'public' });
@@ -225,7 +225,7 @@ describe('resolveFromVpc: hosts, PrivateZone, public DNS', () => {
   });
 
   it('prefers the hosts file, and says "none" for an unknown name', async () => {
-    const n = net('default');
+    const n = net('bare');
     await zone(n, registry, [['@', '172.16.0.20']]);
     const hosts = ['127.0.0.1 localhost', '# acr-xaccount begin', `172.16.0.99   ${registry.toUpperCase()}  # pinned`, '# acr-xaccount end'];
     assert.deepEqual(resolveFromVpc(n.world, n.A, n.vpcA, hosts, registry), { ip: '172.16.0.99', via: 'hosts' });
@@ -235,7 +235,7 @@ describe('resolveFromVpc: hosts, PrivateZone, public DNS', () => {
   });
 
   it('answers wildcard records for names the zone lacks', async () => {
-    const n = net('default');
+    const n = net('bare');
     await zone(n, 'svc.internal', [['*', '10.9.9.9'], ['api', '10.1.1.1']]);
     assert.equal(resolveFromVpc(n.world, n.A, n.vpcA, [], 'api.svc.internal').ip, '10.1.1.1');
     assert.equal(resolveFromVpc(n.world, n.A, n.vpcA, [], 'x.y.svc.internal').ip, '10.9.9.9');
@@ -244,7 +244,7 @@ describe('resolveFromVpc: hosts, PrivateZone, public DNS', () => {
 
 describe('publicEgress', () => {
   it('needs a default route to an Internet NAT gateway and an SNAT entry for the vSwitch', async () => {
-    const n = net('default');
+    const n = net('bare');
     assert.deepEqual(publicEgress(n.world, n.A, n.vpcA, n.vswA), { ok: false, ips: [], reason: `route table ${n.rtA} of vSwitch ${n.vswA} has no route to the Internet (0.0.0.0/0 to a NAT gateway)` });
     const other = Object.values(vpcState(n.world, n.A).vswitches).find((v) => v.vpcId === n.vpcA && v.vSwitchId !== n.vswA)!;
     const { natGateway, eips } = seedNatGateway(n.world, n.A, { vpcId: n.vpcA, vSwitchId: other.vSwitchId, snatVSwitchIds: [other.vSwitchId] });

@@ -18,7 +18,7 @@ const ALWAYS_REFUSE = new Set(['cbn:AttachCenChildInstance', 'cbn:DetachCenChild
 
 describe('network handlers answer in the spec shape', () => {
   it('calls every Vpc, VpcPeer, Cbn and pvtz handler and validates each response', async () => {
-    const world = createWorld('cross-region');
+    const world = createWorld('bare-cross-region');
     const meta = world.data.shared.sandbox as { accounts: { A: string; B: string }; facts: Record<string, string> };
     const { A, B } = meta.accounts;
     const [vpcA, vpcB] = [meta.facts.vpcA!, meta.facts.vpcB!];
@@ -141,7 +141,7 @@ describe('network handlers answer in the spec shape', () => {
 
 describe('network writes: DryRun, ClientToken, and a saved world', () => {
   it('answers DryRunOperation without a change, and repeats the first answer for a repeated ClientToken', async () => {
-    const world = createWorld('default');
+    const world = createWorld('bare');
     const meta = world.data.shared.sandbox as { accounts: { A: string; B: string }; facts: Record<string, string> };
     const { A, B } = meta.accounts;
     const request = { RegionId: 'cn-hangzhou', VpcId: meta.facts.vpcA, AcceptingAliUid: Number(B), AcceptingRegionId: 'cn-hangzhou', AcceptingVpcId: meta.facts.vpcB };
@@ -154,7 +154,7 @@ describe('network writes: DryRun, ClientToken, and a saved world', () => {
   });
 
   it('keeps the handshake going in a world saved and loaded mid-way', async () => {
-    const world = createWorld('default');
+    const world = createWorld('bare');
     const meta = world.data.shared.sandbox as { accounts: { A: string; B: string }; facts: Record<string, string> };
     const { A, B } = meta.accounts;
     const { InstanceId } = await direct(world, A, 'vpcpeer', 'CreateVpcPeerConnection', { RegionId: 'cn-hangzhou', VpcId: meta.facts.vpcA, AcceptingAliUid: Number(B), AcceptingRegionId: 'cn-hangzhou', AcceptingVpcId: meta.facts.vpcB });

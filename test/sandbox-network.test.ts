@@ -25,7 +25,7 @@ describe('sandbox Vpc: reads, routes, NAT and tags through the real Vpc client',
   let cloud: Cloud;
   let vpcA: string;
   before(async () => {
-    sandbox = await startSandbox({ ephemeral: true, scenario: 'default' });
+    sandbox = await startSandbox({ ephemeral: true, scenario: 'bare' });
     cloud = cloudFor(sandbox);
     vpcA = String(sandbox.meta.facts.vpcA);
   });
@@ -112,7 +112,7 @@ describe('sandbox VpcPeer: the cross-account handshake over simulated time', () 
   let vpcA: string;
   let vpcB: string;
   before(async () => {
-    sandbox = await startSandbox({ ephemeral: true, scenario: 'default' });
+    sandbox = await startSandbox({ ephemeral: true, scenario: 'bare' });
     cloud = cloudFor(sandbox);
     vpcA = String(sandbox.meta.facts.vpcA);
     vpcB = String(sandbox.meta.facts.vpcB);
@@ -176,7 +176,7 @@ describe('sandbox VpcPeer: the cross-account handshake over simulated time', () 
 
 describe('sandbox VpcPeer across regions and with overlapping CIDRs', () => {
   it('gives cross-region connections a bandwidth that can be modified', async () => {
-    const sandbox = await startSandbox({ ephemeral: true, scenario: 'cross-region' });
+    const sandbox = await startSandbox({ ephemeral: true, scenario: 'bare-cross-region' });
     try {
       const cloud = cloudFor(sandbox, { a: 'cn-hangzhou', b: 'cn-shanghai' });
       const A = cloud.account('A');
@@ -199,7 +199,7 @@ describe('sandbox VpcPeer across regions and with overlapping CIDRs', () => {
   });
 
   it('does not refuse a peering between overlapping VPCs, but refuses the route into the overlap', async () => {
-    const sandbox = await startSandbox({ ephemeral: true, scenario: 'overlapping-cidrs' });
+    const sandbox = await startSandbox({ ephemeral: true, scenario: 'bare-overlapping-cidrs' });
     try {
       const cloud = cloudFor(sandbox);
       const [A, B] = [cloud.account('A'), cloud.account('B')];
@@ -223,7 +223,7 @@ describe('sandbox Cbn: CEN with B granted, both attachments, routes, and a cross
   let sandbox: RunningSandbox;
   let cloud: Cloud;
   before(async () => {
-    sandbox = await startSandbox({ ephemeral: true, scenario: 'cross-region' });
+    sandbox = await startSandbox({ ephemeral: true, scenario: 'bare-cross-region' });
     cloud = cloudFor(sandbox, { a: 'cn-hangzhou', b: 'cn-shanghai' });
   });
   after(() => sandbox.close());
@@ -322,7 +322,7 @@ describe('sandbox PrivateZone: a zone for the registry domain bound to A, and th
   let sandbox: RunningSandbox;
   let cloud: Cloud;
   before(async () => {
-    sandbox = await startSandbox({ ephemeral: true, scenario: 'default' });
+    sandbox = await startSandbox({ ephemeral: true, scenario: 'bare' });
     cloud = cloudFor(sandbox);
   });
   after(() => sandbox.close());

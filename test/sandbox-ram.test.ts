@@ -25,7 +25,7 @@ import { staticCredential } from './helpers/fake-cloud.js';
 
 let sandbox: RunningSandbox;
 before(async () => {
-  sandbox = await startSandbox({ ephemeral: true, scenario: 'default', authorize });
+  sandbox = await startSandbox({ ephemeral: true, scenario: 'bare', authorize });
 });
 after(() => sandbox.close());
 

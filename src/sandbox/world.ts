@@ -1,5 +1,5 @@
 // The simulated world: accounts, their AccessKeys, each product's state, and a simulated clock; saved as JSON.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -80,10 +80,10 @@ export class World {
     this.advance(this.clock.stepMs);
   }
 
-  /** A new ID in the cloud's style, e.g. `vpc-` + 20 characters. */
+  /** A new ID in the cloud's style, e.g. `vpc-` + 20 characters; the same scenario always yields the same IDs. */
   nextId(prefix: string, length = 20): string {
     this.data.seq += 1;
-    const tail = (this.data.seq.toString(36) + randomBytes(16).toString('hex')).slice(0, length);
+    const tail = createHash('sha256').update(`${this.data.scenario}:${this.data.seq}`).digest('hex').slice(0, length);
     return `${prefix}${tail}`;
   }
 
