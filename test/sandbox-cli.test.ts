@@ -58,6 +58,18 @@ describe('sandbox command', () => {
     assert.ok(existsSync(join(dir, 'state.json')), 'the world is saved');
   });
 
+  it('init --sandbox takes the cluster and instance IDs from the scenario, confirms both accounts, saves the config', async () => {
+    const state = tmp('acrx-init-');
+    const cwd = tmp('acrx-cwd-');
+    const r = await runCli(['--sandbox-state', state, 'init', '--sandbox', '--network', 'peering', '--auth', 'rrsa', '--edition', 'managed'], { cwd });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /Accounts confirmed/);
+    const facts = JSON.parse((await runCli(['sandbox', 'scenarios', '--json'])).stdout).find((s: { name: string }) => s.name === 'default');
+    const saved = readFileSync(join(cwd, 'acr-xaccount.yaml'), 'utf8');
+    assert.match(saved, new RegExp(`clusterId: ${facts.clusterId}`));
+    assert.match(saved, new RegExp(`instanceId: ${facts.instanceId}`));
+  });
+
   it('serve refuses a malformed --fault with the accepted forms', async () => {
     const r = await runCli(['--sandbox-state', tmp('acrx-f-'), 'sandbox', 'serve', '--fault', 'explode:ram']);
     assert.equal(r.code, 1);
@@ -85,11 +97,19 @@ describe('sandbox command', () => {
     assert.match(text.stdout, /^default +same region/m);
     assert.match(text.stdout, /^cross-region +/m);
     const json = await runCli(['sandbox', 'scenarios', '--json']);
-    const list = JSON.parse(json.stdout) as { name: string; regionA: string; regionB: string; vpcA: string; accounts: { A: string; B: string } }[];
+    const list = JSON.parse(json.stdout) as { name: string; regionA: string; regionB: string; vpcA: string; vpcB: string; clusterId: string; instanceId: string; repositories: string[]; accounts: { A: string; B: string } }[];
     const cross = list.find((s) => s.name === 'cross-region')!;
     assert.equal(cross.regionA, 'cn-hangzhou');
     assert.equal(cross.regionB, 'cn-shanghai');
     assert.match(cross.vpcA, /^vpc-/);
+    assert.match(cross.vpcB, /^vpc-/);
+    assert.match(cross.clusterId, /^c[0-9a-f]{32}$/);
+    assert.match(cross.instanceId, /^cri-/);
+    assert.ok(cross.repositories.includes('team/app:1.4.2'));
     assert.notEqual(cross.accounts.A, cross.accounts.B);
+    assert.match(list.find((s) => s.name === 'personal-edition')!.instanceId, /^crpi-/);
+    // The same scenario always has the same IDs: what --json shows is what a fresh sandbox will have.
+    const again = JSON.parse((await runCli(['sandbox', 'scenarios', '--json'])).stdout) as typeof list;
+    assert.equal(again.find((s) => s.name === 'cross-region')!.clusterId, cross.clusterId);
   });
 });
