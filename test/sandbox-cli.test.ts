@@ -70,10 +70,39 @@ describe('sandbox command', () => {
     assert.match(saved, new RegExp(`instanceId: ${facts.instanceId}`));
   });
 
+  it('the world survives a restart of serve; --fault stuck-task leaves ACK tasks running', async () => {
+    const dir = tmp('acrx-restart-');
+    const first = await serve(['--sandbox-state', dir]);
+    const profiles = JSON.parse(readFileSync(first.info.profiles, 'utf8')) as { profiles: { name: string; access_key_id: string; access_key_secret: string }[] };
+    const b = profiles.profiles.find((p) => p.name === 'sandbox-b')!;
+    const { Cloud } = await import('../src/cloud/session.js');
+    const ram = await import('../src/cloud/ram.js');
+    const { staticCredential } = await import('./helpers/fake-cloud.js');
+    const connect = (endpoint: string, who = b) => {
+      const at = { endpoint: endpoint.replace('http://', ''), protocol: 'http' as const };
+      const cloud = new Cloud({ endpoints: { ram: at, cs: at }, retry: { maxAttempts: 2, maxElapsedMs: 2000, baseDelayMs: 1, maxDelayMs: 1 } });
+      return cloud.addAccount('B', 'cn-hangzhou', staticCredential(who.access_key_id, who.access_key_secret));
+    };
+    await ram.createRole(connect(first.info.endpoint), { roleName: 'made-before-restart', trustPolicy: { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['ecs.aliyuncs.com'] } }] } } as never);
+    assert.equal(await first.stop(), 0);
+    const second = await serve(['--sandbox-state', dir], ['--fault', 'stuck-task:cs:*']);
+    try {
+      const role = await ram.getRole(connect(second.info.endpoint), 'made-before-restart');
+      assert.equal(role?.roleName, 'made-before-restart');
+      const cs = await import('../src/cloud/cs.js');
+      const a = connect(second.info.endpoint, profiles.profiles.find((p) => p.name === 'sandbox-a')!);
+      const clusterId = second.info.kubernetes.split('/k8s/')[1];
+      const taskId = await cs.modifyCluster(a, clusterId, { enableRrsa: true });
+      for (let i = 0; i < 30; i++) assert.equal((await cs.describeTaskInfo(a, taskId)).state, 'running', 'a stuck task never finishes');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('serve refuses a malformed --fault with the accepted forms', async () => {
     const r = await runCli(['--sandbox-state', tmp('acrx-f-'), 'sandbox', 'serve', '--fault', 'explode:ram']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /kind must be one of throttle, error5xx, latency, not-yet-consistent/);
+    assert.match(r.stderr, /kind must be one of throttle, error5xx, latency, not-yet-consistent, stuck-task, failed-task/);
   });
 
   it('a state made from one scenario is not silently reused for another', async () => {

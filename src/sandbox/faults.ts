@@ -1,7 +1,7 @@
 // Faults injected on demand (`--fault SPEC` or the test API): throttling, 5xx, latency, eventual consistency.
 import { ApiError } from './api.js';
 
-export type FaultKind = 'throttle' | 'error5xx' | 'latency' | 'not-yet-consistent';
+export type FaultKind = 'throttle' | 'error5xx' | 'latency' | 'not-yet-consistent' | 'stuck-task' | 'failed-task';
 
 export interface Fault {
   kind: FaultKind;
@@ -17,11 +17,12 @@ export interface Fault {
 
 /**
  * Parses `KIND:PRODUCT:ACTION[:COUNT[:VALUE]]`, e.g. `throttle:ram:CreateRole:2`, `error5xx:*:*:1`,
- * `latency:cs:*:inf:300`, `not-yet-consistent:ram:AttachPolicyToRole:2:EntityNotExist.Role`.
+ * `latency:cs:*:inf:300`, `not-yet-consistent:ram:AttachPolicyToRole:2:EntityNotExist.Role`, and for ACK's
+ * asynchronous tasks (RRSA, add-ons) `stuck-task:cs:*` or `failed-task:cs:CLUSTER_ID`.
  */
 export function parseFault(spec: string): Fault {
   const [kind, product = '*', action = '*', count = '1', value] = spec.split(':');
-  const kinds: FaultKind[] = ['throttle', 'error5xx', 'latency', 'not-yet-consistent'];
+  const kinds: FaultKind[] = ['throttle', 'error5xx', 'latency', 'not-yet-consistent', 'stuck-task', 'failed-task'];
   if (!kinds.includes(kind as FaultKind)) {
     throw new Error(`--fault "${spec}": kind must be one of ${kinds.join(', ')} (KIND:PRODUCT:ACTION[:COUNT[:VALUE]])`);
   }
@@ -37,6 +38,13 @@ export class FaultSet {
     this.faults.push({ ...fault });
   }
 
+  /** The task faults, for the clusters they name (`action` holds a cluster ID or `*`). */
+  taskFaults(): { clusterId: string; fault: 'stuck' | 'fail' }[] {
+    return this.faults
+      .filter((f) => f.kind === 'stuck-task' || f.kind === 'failed-task')
+      .map((f) => ({ clusterId: f.action, fault: f.kind === 'stuck-task' ? 'stuck' : 'fail' }));
+  }
+
   clear(): void {
     this.faults.length = 0;
   }
@@ -49,6 +57,9 @@ export class FaultSet {
       if (fault.action !== '*' && fault.action !== action) continue;
       fault.count -= 1;
       switch (fault.kind) {
+        case 'stuck-task':
+        case 'failed-task':
+          continue; // World state, not a per-call fault: startSandbox applies them to the clusters.
         case 'latency':
           await new Promise((r) => setTimeout(r, Number(fault.value ?? 100)));
           continue;

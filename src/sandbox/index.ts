@@ -7,6 +7,7 @@ import { FaultSet, parseFault, type Fault } from './faults.js';
 import { createKubeHandler } from './kube/index.js';
 import { authorize } from './policy.js';
 import { installPullDecider } from './pull.js';
+import { allClusterIds, setTaskFault } from './state/cs.js';
 import { PRODUCT_MODULES } from './products/index.js';
 import { createWorld, sandboxMeta, type SandboxMeta } from './scenarios.js';
 import { startServer, type Authorizer, type KubeHandler, type RunningServer } from './server.js';
@@ -96,6 +97,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const faults = new FaultSet();
   for (const spec of options.faults ?? []) faults.add(parseFault(spec));
   if (options.latencyMs) faults.add({ kind: 'latency', product: '*', action: '*', count: Infinity, value: options.latencyMs });
+  for (const { clusterId, fault } of faults.taskFaults()) {
+    const ids = clusterId === '*' ? allClusterIds(world) : [clusterId];
+    for (const id of ids) setTaskFault(world, id, fault);
+  }
   const save = () => {
     if (stateFile) world.save(stateFile);
   };

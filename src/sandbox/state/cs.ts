@@ -266,6 +266,11 @@ function finishTask(world: World, accountId: string, cluster: ClusterRecord, tas
 }
 
 /** Makes this cluster's running and future tasks hang (`stuck`) or fail; `undefined` lets them finish normally. */
+/** Every cluster ID of every account. */
+export function allClusterIds(world: World): string[] {
+  return world.accountIds().flatMap((id) => Object.keys(csState(world, id).clusters));
+}
+
 export function setTaskFault(world: World, clusterId: string, fault: TaskFault | undefined): void {
   const found = findCluster(world, clusterId);
   if (!found) throw new Error(`setTaskFault: no cluster ${clusterId}`);
