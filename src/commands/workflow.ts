@@ -5,22 +5,51 @@ import { executePlan, type ExecutionResult } from '../plan/execute.js';
 import { hasChanges, createPlan, type Plan } from '../plan/plan.js';
 import { describeFailure, PlainReporter, SpinnerReporter } from '../plan/progress.js';
 import { planToJson, renderPlanText } from '../plan/render.js';
-import { selectSteps } from '../steps/index.js';
+import { readFile } from 'node:fs/promises';
+
+import { discoverBase } from '../steps/discover.js';
+import { loadStep, selectSteps } from '../steps/index.js';
+import type { StepClients } from '../steps/step.js';
 import type { CommandContext } from './context.js';
 import type { Session } from './session.js';
 
-/** Discovers facts and runs the selected steps' planners. */
+/**
+ * Discovers facts (shared ones first, then each step's in parallel), refuses on any preflight problem before a
+ * single write, and runs the selected steps' planners.
+ */
 export async function buildPlan(ctx: CommandContext, session: Session): Promise<Plan> {
-  const steps = selectSteps(ctx.options.step);
-  const missing = steps.filter((s) => !s.planner);
+  const entries = selectSteps(ctx.options.step);
+  const modules = await Promise.all(entries.map(async (entry) => ({ entry, module: await loadStep(entry) })));
+  const missing = modules.filter((m) => !m.module).map((m) => m.entry);
   if (missing.length > 0) {
     const what = missing.map((s) => `${s.name} (issue #${s.pendingIssue})`).join(', ');
     throw new NotYetImplementedError(
       `Accounts confirmed (${session.accountLabels.A}, ${session.accountLabels.B}). Planning the step(s) ${what}`,
     );
   }
-  const actions: Action[] = steps.flatMap((s) => s.planner!(session.config, {}));
+  const clients = stepClients(ctx, session);
+  const base = await discoverBase(session.config, session.identities, clients);
+  const facts = await Promise.all(modules.map(({ module }) => module!.discover(session.config, base, clients)));
+  const problems = modules.flatMap(({ entry, module }, i) => module!.preflight(session.config, facts[i], base).map((p) => `${entry.name}: ${p}`));
+  if (problems.length > 0) {
+    throw new UserError(`Nothing was changed. Fix these first:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  const actions: Action[] = modules.flatMap(({ module }, i) => module!.plan(session.config, facts[i], base, clients));
   return createPlan(actions);
+}
+
+/** The clients steps act through, and A's kubeconfig on demand (the --kubeconfig file, else from CS). */
+function stepClients(ctx: CommandContext, session: Session): StepClients {
+  let kubeconfig: Promise<string> | undefined;
+  return {
+    A: session.cloud.account('A'),
+    B: session.cloud.account('B'),
+    pollIntervalMs: ctx.options.sandbox ? 20 : 3000,
+    kubeconfig: () =>
+      (kubeconfig ??= ctx.options.kubeconfig
+        ? readFile(ctx.options.kubeconfig, 'utf8')
+        : import('../cloud/cs.js').then(async (cs) => (await cs.describeClusterUserKubeconfig(session.cloud.account('A'), session.config.accountA.clusterId)).config)),
+  };
 }
 
 export function showPlan(ctx: CommandContext, plan: Plan, labels?: Record<'A' | 'B', string>): void {

@@ -1,17 +1,12 @@
-// The seed's steps as planners, in the order they run. Each entry says where its planner comes from.
+// The seed's steps, in the order they run. Each lives in src/steps/<name>/index.ts and exports `step`.
 import type { StepName } from '../config/choices.js';
-import type { Config } from '../config/schema.js';
-import type { Action } from '../plan/action.js';
-
-/** A planner turns the config and the discovered facts into Actions; it performs no I/O. */
-export type Planner<Facts = unknown> = (config: Config, facts: Facts) => Action[];
+import type { StepModule } from './step.js';
 
 export interface StepEntry {
   name: StepName;
   title: string;
-  planner?: Planner;
-  /** The issue that brings the planner, while it is missing. */
-  pendingIssue?: number;
+  /** The issue that brings the step, while its module is missing. */
+  pendingIssue: number;
 }
 
 export const STEP_REGISTRY: readonly StepEntry[] = [
@@ -26,4 +21,15 @@ export const STEP_REGISTRY: readonly StepEntry[] = [
 export function selectSteps(names: readonly string[] | undefined): StepEntry[] {
   if (!names || names.length === 0) return [...STEP_REGISTRY];
   return STEP_REGISTRY.filter((s) => names.includes(s.name));
+}
+
+/** Loads a step's module, or undefined while it has not been written (its issue is still open). */
+export async function loadStep(entry: StepEntry): Promise<StepModule | undefined> {
+  try {
+    const module = (await import(`./${entry.name}/index.js`)) as { step?: StepModule };
+    return module.step;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(`/steps/${entry.name}/`)) return undefined;
+    throw error;
+  }
 }

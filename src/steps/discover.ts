@@ -1,0 +1,30 @@
+// Discovery shared by every step: the cluster in A and the registry in B, read in parallel.
+import type { Config } from '../config/schema.js';
+import type { Identities } from '../cloud/identity.js';
+import { UserError } from '../errors.js';
+import type { BaseFacts, StepClients } from './step.js';
+
+export async function discoverBase(config: Config, identities: Identities, clients: StepClients): Promise<BaseFacts> {
+  const [cs, cr] = await Promise.all([import('../cloud/cs.js'), import('../cloud/cr.js')]);
+  const { clusterId } = config.accountA;
+  const { instanceId } = config.accountB;
+  const [cluster, instance, endpoints, vpcEndpoint] = await Promise.all([
+    cs.describeClusterDetail(clients.A, clusterId),
+    cr.getInstance(clients.B, instanceId),
+    cr.listInstanceEndpoint(clients.B, instanceId).catch(() => []),
+    cr.getInstanceVpcEndpoint(clients.B, instanceId).catch(() => undefined),
+  ]);
+  if (!cluster) {
+    throw new UserError(
+      `account A (${identities.A.accountId}) has no ACK cluster ${clusterId} in ${config.accountA.region}: check --cluster-id and --region-a ` +
+        '(`aliyun cs DescribeClustersV1` lists them), and that --profile-a is the cluster owner.',
+    );
+  }
+  if (!instance) {
+    throw new UserError(
+      `account B (${identities.B.accountId}) has no ACR instance ${instanceId} in ${config.accountB.region}: check --instance-id and --region-b, ` +
+        'and that --profile-b (or --role-b) is the registry owner.',
+    );
+  }
+  return { identities, cluster, registry: { instance, endpoints, vpcEndpoint } };
+}

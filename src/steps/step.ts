@@ -1,0 +1,38 @@
+// The contract every step of the seed procedure fulfils: discover (reads only), preflight (refuse before any
+// write, naming the fix), plan (pure: config + facts -> Actions whose apply() does the writes).
+import type { StepName } from '../config/choices.js';
+import type { Config } from '../config/schema.js';
+import type { Identities } from '../cloud/identity.js';
+import type { ClusterDetail } from '../cloud/cs.js';
+import type { CrEndpoint, CrInstance, VpcEndpoint } from '../cloud/cr.js';
+import type { AccountClient } from '../cloud/session.js';
+import type { Action } from '../plan/action.js';
+
+/** What every step may rely on, discovered once before the steps' own discovery. */
+export interface BaseFacts {
+  identities: Identities;
+  /** A's cluster, as DescribeClusterDetail shows it. */
+  cluster: ClusterDetail;
+  /** B's registry instance, its endpoints (Internet, VPC) and its VPC endpoint (linked VPCs with IPs). */
+  registry: { instance: CrInstance; endpoints: CrEndpoint[]; vpcEndpoint?: VpcEndpoint };
+}
+
+/** The clients a step's actions use when they run; planning itself never calls them. */
+export interface StepClients {
+  A: AccountClient;
+  B: AccountClient;
+  /** A kubeconfig for A's cluster (the --kubeconfig file's content, or DescribeClusterUserKubeconfig's), on demand. */
+  kubeconfig(): Promise<string>;
+  /** How long to wait between polls of an asynchronous operation (short against the sandbox's simulated clock). */
+  pollIntervalMs: number;
+}
+
+export interface StepModule<Facts = unknown> {
+  name: StepName;
+  /** Read-only calls gathering what this step needs. Runs in parallel with the other steps' discovery. */
+  discover(config: Config, base: BaseFacts, clients: StepClients): Promise<Facts>;
+  /** Problems that must stop the run before any write, each saying what is wrong and how to fix it. */
+  preflight(config: Config, facts: Facts, base: BaseFacts): string[];
+  /** The actions that bring this step's part of the world to the config; no I/O here. */
+  plan(config: Config, facts: Facts, base: BaseFacts, clients: StepClients): Action[];
+}
