@@ -6,7 +6,7 @@ import { invalidParameter } from '../spec.js';
 import { cenState, grantFor, settleCen } from '../state/cen.js';
 import { vpcState } from '../state/vpc.js';
 import { ownCen } from './cbn-common.js';
-import { eq, isoMinutes, isoSeconds, pageByNumber, pageByToken, uid } from './net-common.js';
+import { eq, isoMinutes, isoSeconds, pageByNumber, pageByToken, uid, pageFields } from './net-common.js';
 
 type P = Record<string, any>;
 
@@ -65,9 +65,7 @@ const DescribeCenAttachedChildInstances: RpcHandler = (ctx, p: P) => {
   );
   const page = pageByNumber(list, p, { defaultSize: 10, maxSize: 50 });
   return {
-    TotalCount: page.totalCount,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pageFields(page),
     ChildInstances: {
       ChildInstance: page.items.map((a) => ({
         CenId: a.cenId,

@@ -9,7 +9,7 @@ import { cbnAttachmentHandlers } from './cbn-attachments.js';
 import { createRouter, nameOk, ownCen, ownTransitRouter } from './cbn-common.js';
 import { cbnGrantHandlers } from './cbn-grants.js';
 import { cbnRouteHandlers } from './cbn-routes.js';
-import { checkedTags, dryRun, eq, hasTags, idempotent, isoMinutes, mergeTags, pageByNumber, uid } from './net-common.js';
+import { checkedTags, dryRun, eq, hasTags, idempotent, isoMinutes, mergeTags, pageByNumber, uid, pageFields } from './net-common.js';
 
 type P = Record<string, any>;
 
@@ -48,9 +48,7 @@ const DescribeCens: RpcHandler = (ctx, p: P) => {
   );
   const page = pageByNumber(list, p, { defaultSize: 10, maxSize: 50 });
   return {
-    TotalCount: page.totalCount,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pageFields(page),
     Cens: {
       Cen: page.items.map((c) => ({
         CenId: c.cenId,
@@ -122,9 +120,7 @@ const ListTransitRouters: RpcHandler = (ctx, p: P) => {
   );
   const page = pageByNumber(list, p, { defaultSize: 10, maxSize: 50 });
   return {
-    TotalCount: page.totalCount,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pageFields(page),
     TransitRouters: page.items.map((t) => ({
       TransitRouterId: t.transitRouterId,
       CenId: t.cenId,

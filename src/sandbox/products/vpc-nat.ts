@@ -3,7 +3,7 @@
 import { ApiError, type CallContext, type RpcHandler } from '../api.js';
 import { cidrsOverlap, isIpv4, normalizeCidr } from '../state/cidr.js';
 import { settleVpc, vpcCidrs, type EipRecord, type NatGatewayRecord } from '../state/vpc.js';
-import { csv, dryRun, eq, hasTags, isoSeconds, msOf, pageByNumber, tagsBody } from './net-common.js';
+import { csv, dryRun, eq, hasTags, isoSeconds, msOf, pageByNumber, tagsBody, pageFields } from './net-common.js';
 
 type P = Record<string, any>;
 
@@ -86,9 +86,7 @@ const DescribeSnatTableEntries: RpcHandler = (ctx, p: P) => {
   );
   const page = pageByNumber(list, p, { defaultSize: 10, maxSize: 50 });
   return {
-    TotalCount: page.totalCount,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pageFields(page),
     SnatTableEntries: {
       SnatTableEntry: page.items.map((s) => ({
         SnatEntryId: s.snatEntryId,
@@ -181,9 +179,7 @@ const DescribeEipAddresses: RpcHandler = (ctx, p: P) => {
   );
   const page = pageByNumber(list, p, { defaultSize: 10, maxSize: 100 });
   return {
-    TotalCount: page.totalCount,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pageFields(page),
     EipAddresses: {
       EipAddress: page.items.map((e) => ({
         AllocationId: e.allocationId,

@@ -6,7 +6,7 @@ import { cenState, settleCen, vpcAttachmentsOf } from '../state/cen.js';
 import { ecsState } from '../state/ecs.js';
 import { cidrSize, cidrContains } from '../state/cidr.js';
 import { settleVpc, vpcState, type Tag, type VpcRecord, type VSwitchRecord } from '../state/vpc.js';
-import { checkedTags, csv, eq, hasTags, isoSeconds, mergeTags, msOf, pageByNumber, pageByToken, tagsBody, uid } from './net-common.js';
+import { checkedTags, csv, eq, hasTags, isoSeconds, mergeTags, msOf, pageByNumber, pageByToken, tagsBody, uid, pageFields } from './net-common.js';
 import { vpcNatHandlers } from './vpc-nat.js';
 import { vpcRouteHandlers } from './vpc-routes.js';
 
@@ -79,9 +79,7 @@ const DescribeVpcs = (ctx: CallContext, p: P) => {
   );
   const page = pageByNumber(vpcs, p, { defaultSize: 10, maxSize: 50 });
   return {
-    TotalCount: page.totalCount,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pageFields(page),
     Vpcs: {
       Vpc: page.items.map((v) => ({
         ...vpcBody(ctx, v),
@@ -145,9 +143,7 @@ const DescribeRouteTableList = (ctx: CallContext, p: P) => {
   );
   const page = pageByNumber(list, p, { defaultSize: 10, maxSize: 50 });
   return {
-    TotalCount: page.totalCount,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pageFields(page),
     RouterTableList: {
       RouterTableListType: page.items.map((t) => ({
         VpcId: t.vpcId,
@@ -205,9 +201,7 @@ const DescribeGrantRulesToCen = (ctx: CallContext, p: P) => {
   const grants = cenState(ctx.world).grants.filter((g) => g.instanceId === p.InstanceId && g.ownerId === ctx.caller.accountId && g.regionId === ctx.region);
   const page = pageByNumber(grants, p, { defaultSize: 10, maxSize: 50 });
   return {
-    TotalCount: page.totalCount,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pageFields(page),
     CenGrantRules: { CbnGrantRule: page.items.map((g) => ({ CenInstanceId: g.cenId, CenOwnerId: uid(g.cenOwnerId), CreationTime: isoSeconds(g.createdAtMs) })) },
   };
 };
