@@ -279,14 +279,18 @@ describe('STS decisions and the credential chain', () => {
     assert.deepEqual([code('abcd1234'), code('wrong'), code(undefined), code('x')], ['ok', 'NoPermission', 'NoPermission', 'InvalidParameter.ExternalId']);
   });
 
-  it('a chained session is capped at one hour; the chain reports the failing step', () => {
+  it("a chained session may last up to role B's MaxSessionDuration, no longer; the chain reports the failing step", () => {
     const { world, issuer, provider, sub, roleA, roleB } = rrsaWorld();
     const token = mintOidcToken(world, { issuer, subject: sub, audience: 'sts.aliyuncs.com', expiresInSec: 3600 });
-    const chain = resolveCredentialChain(world, [
-      { kind: 'oidc', providerArn: provider.arn, roleArn: roleA.arn, token },
-      { kind: 'assumeRole', roleArn: roleB.arn, durationSeconds: 7200 },
-    ]);
-    assert.deepEqual(chain.ok ? undefined : [chain.step, chain.code], [1, 'InvalidParameter.DurationSeconds']);
+    const chainFor = (durationSeconds: number) =>
+      resolveCredentialChain(world, [
+        { kind: 'oidc', providerArn: provider.arn, roleArn: roleA.arn, token },
+        { kind: 'assumeRole', roleArn: roleB.arn, durationSeconds },
+      ]);
+    assert.equal(roleB.maxSessionDuration, 7200);
+    assert.equal(chainFor(7200).ok, true, 'no one-hour cap on chaining: the ACK guide allows expireDuration up to MaxSessionDuration');
+    const tooLong = chainFor(10800);
+    assert.deepEqual(tooLong.ok ? undefined : [tooLong.step, tooLong.code], [1, 'InvalidParameter.DurationSeconds']);
   });
 
   it('OIDC refusals: wrong subject, expired, wrong audience, unknown provider', () => {

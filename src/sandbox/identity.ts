@@ -94,8 +94,6 @@ export type AssumeResult = { ok: true; session: StsSession; role: RamRoleRecord;
 
 const refuse = (code: string, message: string, status: number): AssumeResult => ({ ok: false, code, message, status });
 const NOT_AUTHORIZED = 'You are not authorized to do this action. You should be authorized by RAM.';
-// Role chaining (an STS session assuming a role) is capped at one hour, as the API's own error text says (15min/1hr).
-const CHAINED_MAX_SECONDS = 3600;
 
 interface Common {
   roleArn: string;
@@ -163,7 +161,9 @@ export function assumeRoleAs(world: World, caller: Caller, roleArn: string, dura
   if (!found) return refuse('EntityNotExist.Role', `The role not exists: ${roleArn}.`, 404);
   const context: Record<string, string> = options.externalId !== undefined ? { 'sts:ExternalId': options.externalId } : {};
   if (!trustAllows(found, { kind: 'caller', caller }, context)) return refuse('NoPermission', NOT_AUTHORIZED, 403);
-  const max = caller.type === 'assumed-role' ? Math.min(CHAINED_MAX_SECONDS, found.maxSessionDuration) : found.maxSessionDuration;
+  // No one-hour cap on role chaining: the credential helper chains (RRSA role A -> role B) and the ACK guide allows
+  // expireDuration up to role B's MaxSessionDuration (43200); the metadata's maximum is MaxSessionDuration too.
+  const max = found.maxSessionDuration;
   const bad = checkDuration(durationSeconds, max) ?? checkPolicy(options.policy);
   if (bad) return bad;
   return { ok: true, session: grant(world, found, parsed.accountId, input, caller.arn, durationSeconds), role: found };

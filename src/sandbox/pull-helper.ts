@@ -49,7 +49,7 @@ export function helperView(world: World, cluster: ClusterFacts): HelperView | st
   const addon = cluster.credentialHelper;
   if (!addon) return `the ${HELPER_NAME} add-on is not installed in cluster ${cluster.clusterId}`;
   if (addon.state !== 'active') return `the ${HELPER_NAME} add-on is ${addon.state}, not active`;
-  const startedAtMs = helperStartedAt(world, cluster.clusterId);
+  const startedAtMs = helperStartedAt(world, cluster.clusterId) ?? addon.activeSinceMs;
   if (addon.edition === 'managed') {
     const c = addon.config as { AcrInstanceInfo?: RegistryEntry[]; enableRRSA?: boolean; watchNamespace?: string; serviceAccount?: string };
     return {
@@ -88,9 +88,28 @@ export function helperView(world: World, cluster: ClusterFacts): HelperView | st
   };
 }
 
+/** Self-managed: the ConfigMap the add-on creates on install (assumed defaults; the seed then edits it). */
+const DEFAULT_SELF_MANAGED_CONFIG = {
+  'service-account': 'default',
+  'watch-namespace': 'default',
+  'expiring-threshold': '15m',
+  'acr-registry-info': '- instanceId: ""\n',
+  rrsa: 'enable: false\n',
+};
+
+/** What installing the credential helper starts in the cluster: its workload, and for self-managed its ConfigMap. */
+export function startHelper(world: World, clusterId: string, addonName: string): void {
+  if (addonName !== HELPER_NAME && addonName !== `managed-${HELPER_NAME}`) return;
+  ensureHelperWorkload(world, clusterId);
+  const store = kubeStore(world, clusterId);
+  if (addonName === HELPER_NAME && !store.get('ConfigMap', 'kube-system', 'acr-configuration')) {
+    store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'acr-configuration', namespace: 'kube-system' }, data: { ...DEFAULT_SELF_MANAGED_CONFIG } });
+  }
+}
+
 /**
  * The helper's workload in kube-system, as the add-on installs it: a ServiceAccount and a Deployment whose pod's
- * creation time is when the helper (re)started. Created when first needed; restarting means deleting the pod.
+ * creation time is when the helper (re)started; restarting means deleting the pod.
  */
 export function ensureHelperWorkload(world: World, clusterId: string): void {
   const store = kubeStore(world, clusterId);
@@ -175,6 +194,7 @@ export function credentialChain(world: World, cluster: ClusterFacts, view: Helpe
     path = `worker role ${cluster.workerRamRoleName}`;
   }
   const b = assumeRoleAs(world, first, entry.assumeRoleARN, duration, { sessionName: 'acr-credential-helper' });
-  if (!b.ok) return failed('role-b-trust', `AssumeRole ${entry.assumeRoleARN}`, b);
+  // A refused duration is the session length, not the trust: a different fix (expireDuration vs MaxSessionDuration).
+  if (!b.ok) return failed(b.code.startsWith('InvalidParameter.DurationSeconds') ? 'role-b-session' : 'role-b-trust', `AssumeRole ${entry.assumeRoleARN}`, b);
   return { ok: true, caller: sessionCaller(b.session), path: `${path} -> ${entry.assumeRoleARN}` };
 }

@@ -5,9 +5,10 @@ import type { Caller } from './api.js';
 import { nodeInstance, setPodDecider, type KubeObject, type PodDecider, type PodDecision } from './kube/index.js';
 import { publicEgress, registerServiceAddress, resolveFromVpc, routeBetween } from './network-path.js';
 import { crResourceArn, isAllowed } from './policy.js';
-import { credentialChain, ensureHelperWorkload, entryFor, helperView, servesPod } from './pull-helper.js';
+import { credentialChain, ensureHelperWorkload, entryFor, helperView, servesPod, startHelper } from './pull-helper.js';
 import { hasImage, registryByDomain, registryFacts, type RegistryFacts } from './state/cr-facts.js';
 import { clusterFacts, type ClusterFacts } from './state/cs-seed.js';
+import { onAddonActive } from './state/cs.js';
 import { cidrContains } from './state/vpc.js';
 import type { World } from './world.js';
 
@@ -24,6 +25,7 @@ export type PullLink =
   | 'rrsa-restart'
   | 'role-a-trust'
   | 'role-b-trust'
+  | 'role-b-session'
   | 'worker-role'
   | 'access-key'
   | 'permission'
@@ -198,8 +200,9 @@ export const decidePodPull: PodDecider = (world, clusterId, pod): PodDecision =>
   return { phase: 'Running', events };
 };
 
-/** Installs the decision as the sandbox kubelet's. */
+/** Installs the decision as the sandbox kubelet's, and starts the helper's workload when its add-on comes up. */
 export function installPullDecider(): void {
   setPodDecider(decidePodPull);
+  onAddonActive(startHelper);
 }
 

@@ -1,5 +1,6 @@
 // Seeded worlds: the facts a real pair of accounts would have. Each scenario is a function that builds one.
 import { ensureKubeCluster } from './kube/index.js';
+import { startHelper } from './pull-helper.js';
 import { seedRegistry } from './state/cr.js';
 import { SELF_MANAGED_HELPER } from './state/cs-addons.js';
 import { seedCluster, type SeedClusterInput } from './state/cs-seed.js';
@@ -107,6 +108,7 @@ function buildWorld(world: World, shape: WorldShape): void {
     ...shape.cluster,
   });
   ensureKubeCluster(world, cluster.clusterId);
+  for (const addon of shape.cluster.addons ?? []) startHelper(world, cluster.clusterId, addon.name);
 
   const vpcB = seedVpc(world, ACCOUNT_B, { regionId: shape.regionB, name: 'registry-vpc', cidrBlock: shape.cidrB });
   const subnetsB = twoVSwitches(world, ACCOUNT_B, vpcB.vpcId, shape.regionB, shape.cidrB, 'registry');

@@ -234,13 +234,15 @@ export interface CredentialHelperFacts {
   version: string;
   state: string;
   config: Record<string, unknown>;
+  /** When the add-on became active (its workload started). */
+  activeSinceMs?: number;
 }
 
 export function credentialHelperOf(cluster: ClusterRecord): CredentialHelperFacts | undefined {
   for (const name of [MANAGED_HELPER, SELF_MANAGED_HELPER]) {
     const addon = cluster.addons[name];
     if (!addon) continue;
-    return { name, edition: name === MANAGED_HELPER ? 'managed' : 'self-managed', version: addon.version, state: addon.state, config: parseConfig(addon.config) };
+    return { name, edition: name === MANAGED_HELPER ? 'managed' : 'self-managed', version: addon.version, state: addon.state, config: parseConfig(addon.config), activeSinceMs: addon.activeSinceMs };
   }
   return undefined;
 }

@@ -262,7 +262,7 @@ export function seedClusterAddon(world: World, clusterId: string, input: { name:
   const spec = addonSpec(input.name);
   const config = spec ? normaliseAddonConfig(spec, input.config) : input.config ?? '';
   const version = input.version ?? (spec ? latestVersion(spec) : '');
-  found.cluster.addons[input.name] = { name: input.name, version, config, state: 'active', installedAt: iso(world.data.nowMs) };
+  found.cluster.addons[input.name] = { name: input.name, version, config, state: 'active', installedAt: iso(world.data.nowMs), activeSinceMs: world.data.nowMs };
 }
 
 export interface ClusterNodeFacts {

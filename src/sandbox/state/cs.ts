@@ -24,6 +24,17 @@ export interface AddonInstanceRecord {
   config: string;
   state: AddonState;
   installedAt: string;
+  /** When the add-on became active (simulated ms): its workload has been running since. */
+  activeSinceMs?: number;
+}
+
+/** Called when an add-on becomes active in a cluster; the Kubernetes side (workloads, default config) listens. */
+export type AddonActivation = (world: World, clusterId: string, addonName: string) => void;
+const addonListeners: AddonActivation[] = [];
+
+/** Lets the simulated cluster react to an add-on install finishing (kept out of this module: no Kubernetes here). */
+export function onAddonActive(listener: AddonActivation): void {
+  if (!addonListeners.includes(listener)) addonListeners.push(listener);
 }
 
 export interface NodePoolRecord {
@@ -235,7 +246,11 @@ function finishTask(world: World, accountId: string, cluster: ClusterRecord, tas
         if (!addon) continue;
         // A failed install leaves nothing behind, so the caller may retry.
         if (failed) delete cluster.addons[name];
-        else addon.state = 'active';
+        else {
+          addon.state = 'active';
+          addon.activeSinceMs = endMs;
+          for (const listener of addonListeners) listener(world, cluster.clusterId, name);
+        }
       }
       addClusterLog(world, cluster, `install addons ${effect.addons.join(',')} ${failed ? 'failed' : 'successfully'}`, endMs);
       return;
