@@ -156,7 +156,8 @@ describe('accounts', () => {
     const r = await runCli(['plan', ...SETTINGS, '--profile-a', 'a', '--profile-b', 'b', '--endpoint', `sts=${fake.url}`, '--verbose'], { cwd: workdir(), env: env() });
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /Accounts confirmed \(account A 1000\*\*\*\*0001, account B 2000\*\*\*\*0002\)/);
-    assert.match(r.stderr, /network \(issue #5\)/);
+    assert.match(r.stderr, /verify \(issue #6\)/);
+    assert.doesNotMatch(r.stderr, /network \(issue #5\)/, 'the network step exists now');
     assert.match(r.stderr, /\[call \d\] A Sts:GetCallerIdentity read ok/);
     assert.match(r.stderr, /\[call \d\] B Sts:GetCallerIdentity read ok/);
     assertNoSecret(r.stdout + r.stderr);

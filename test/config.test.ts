@@ -175,6 +175,17 @@ describe('saving', () => {
     assert.equal(statSync(file).mode & 0o777, 0o644);
   });
 
+  it('never saves one-run flags such as --rotate-key, so the next run does not repeat them', async () => {
+    const dir = tmp();
+    const file = join(dir, 'acr-xaccount.yaml');
+    const loaded = await load(GOOD, { rotateKey: true, replaceEdition: true });
+    assert.equal(validateConfig(loaded).auth.rotateKey, true, 'this run rotates');
+    await saveConfig(file, loaded.raw);
+    const text = readFileSync(file, 'utf8');
+    assert.doesNotMatch(text, /rotateKey|replaceEdition/);
+    assert.match(text, /expireDuration: 7200/);
+  });
+
   it('refuses to save anything that looks like a secret, and writes nothing', async () => {
     const dir = tmp();
     const file = join(dir, 'acr-xaccount.yaml');

@@ -12,7 +12,7 @@ import { UserError } from '../src/errors.js';
 import type { Action } from '../src/plan/action.js';
 import { executePlan } from '../src/plan/execute.js';
 import { createPlan } from '../src/plan/plan.js';
-import { SpinnerReporter } from '../src/plan/progress.js';
+import { PlainReporter, SpinnerReporter } from '../src/plan/progress.js';
 
 function fakeContext(options: Partial<GlobalOptions> = {}, interactive = false) {
   const out: string[] = [];
@@ -114,6 +114,17 @@ describe('apply workflow', () => {
     await applyPlan(ctx, createPlan(changing([])), { dryRun: true, rerun: 'r', confirm: never });
     assert.equal(out.length, 1);
     assert.equal(JSON.parse(out[0]!).summary.create, 1);
+  });
+});
+
+describe('plain reporter', () => {
+  it('prints a progress line only when the text changes', () => {
+    const lines: string[] = [];
+    const reporter = new PlainReporter((l) => lines.push(l));
+    const action = { id: 'auth.rrsa', step: 'auth', account: 'A', title: 'Enable RRSA', change: 'wait' } as const;
+    reporter.start(action);
+    for (const state of ['running', 'running', 'running', 'success']) reporter.update(action, `task ${state}`);
+    assert.deepEqual(lines, ['auth.rrsa: Enable RRSA ...', 'auth.rrsa: task running', 'auth.rrsa: task success']);
   });
 });
 

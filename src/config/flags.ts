@@ -13,6 +13,8 @@ export interface SettingFlag {
   value?: string;
   choices?: readonly string[];
   description: string;
+  /** A one-run request (e.g. --rotate-key): applies to this run, never saved to the config file. */
+  oneShot?: boolean;
 }
 
 export const SETTING_FLAGS: readonly SettingFlag[] = [
@@ -41,11 +43,13 @@ export const SETTING_FLAGS: readonly SettingFlag[] = [
   { name: 'user-name', path: 'auth.userName', kind: 'string', value: 'NAME', description: 'RAM user in B (access-key)' },
   { name: 'assume-policy', path: 'auth.assumePolicy', kind: 'string', choices: ['least-privilege', 'system'], description: 'how role A may assume role B' },
   { name: 'policy-scope', path: 'auth.policyScope', kind: 'string', choices: ['instance', 'all'], description: 'resource scope of the pull policy' },
+  { name: 'rotate-key', path: 'auth.rotateKey', kind: 'bool', oneShot: true, description: 'access-key: replace the AccessKey (new key, switch the cluster, delete the old)' },
   { name: 'edition', path: 'addon.edition', kind: 'string', choices: ADDON_EDITIONS, description: 'credential-helper edition' },
   { name: 'watch-namespace', path: 'addon.watchNamespaces', kind: 'list', value: 'NS', description: 'namespace the helper watches (repeatable; "all")' },
   { name: 'service-account', path: 'addon.serviceAccounts', kind: 'list', value: 'SA', description: 'service account the helper patches (repeatable)' },
   { name: 'expiring-threshold', path: 'addon.expiringThreshold', kind: 'string', value: 'DURATION', description: 'refresh before expiry, e.g. 15m' },
   { name: 'notify-email', path: 'addon.notifyEmail', kind: 'string', value: 'EMAIL', description: 'helper failure notifications' },
+  { name: 'replace-edition', path: 'addon.replaceEdition', kind: 'bool', oneShot: true, description: 'replace the other installed edition of the credential helper' },
   { name: 'image', path: 'verify.image', kind: 'string', value: 'IMAGE', description: 'image from B to test-pull (ns/repo:tag)' },
   { name: 'verify-namespace', path: 'verify.namespace', kind: 'string', value: 'NS', description: 'namespace of the test Deployment' },
   { name: 'verify-service-account', path: 'verify.serviceAccount', kind: 'string', value: 'SA', description: 'service account of the test Deployment' },

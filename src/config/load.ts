@@ -150,6 +150,17 @@ export function validateConfig(loaded: LoadedConfig): Config {
   throw new ConfigError(problems, loaded.fileExists ? loaded.file : undefined);
 }
 
+/** A copy without the fields of one-run flags (--rotate-key, ...): saving them would repeat them on every run. */
+export function withoutOneShotFlags(config: RawConfig): RawConfig {
+  const copy = structuredClone(config);
+  for (const flag of SETTING_FLAGS.filter((f) => f.oneShot)) {
+    const keys = flag.path.split('.');
+    const parent = getPath(copy, keys.slice(0, -1).join('.'));
+    if (parent && typeof parent === 'object') delete (parent as RawConfig)[keys.at(-1)!];
+  }
+  return copy;
+}
+
 /** Throws if any key anywhere looks like it would hold a secret. */
 export function assertNoSecrets(value: unknown, path = ''): void {
   if (!value || typeof value !== 'object') return;
@@ -164,7 +175,8 @@ export function assertNoSecrets(value: unknown, path = ''): void {
  * Saves the config, merging into an existing file so the user's comments and key order survive.
  * Written to a temporary file and renamed, so a crash never leaves half a file.
  */
-export async function saveConfig(file: string, config: RawConfig): Promise<void> {
+export async function saveConfig(file: string, input: RawConfig): Promise<void> {
+  const config = withoutOneShotFlags(input);
   assertNoSecrets(config);
   let text: string;
   if (existsSync(file)) {

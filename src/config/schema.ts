@@ -53,7 +53,7 @@ export const accountBSchema = z.strictObject({
   region: regionId.describe('region of the ACR Enterprise Edition instance'),
   instanceId: z
     .string()
-    .regex(/^cri-[0-9a-z]+$/, 'expected an ACR instance ID such as cri-abc123')
+    .regex(/^(cri|crpi)-[0-9a-z]+$/, 'expected an ACR instance ID such as cri-abc123 (Enterprise) or crpi-abc123 (Personal)')
     .describe('ACR Enterprise Edition instance ID'),
 });
 
@@ -94,6 +94,10 @@ export const authSchema = z.strictObject({
     .enum(['instance', 'all'])
     .default('instance')
     .describe('pull policy resource: this instance only, or "*" as in the Alibaba Cloud guide'),
+  rotateKey: z
+    .boolean()
+    .default(false)
+    .describe('access-key: create a new AccessKey, switch the cluster to it, then delete the old one'),
 });
 
 export const addonSchema = z.strictObject({
@@ -106,6 +110,10 @@ export const addonSchema = z.strictObject({
     .default('15m')
     .describe('refresh credentials this long before they expire'),
   notifyEmail: z.email().optional().describe('address notified by the helper on failures'),
+  replaceEdition: z
+    .boolean()
+    .default(false)
+    .describe('allow replacing the other installed edition of the credential helper with this one'),
 });
 
 export const verifySchema = z.strictObject({

@@ -10,6 +10,8 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 /** One line per event, for logs and CI. */
 export class PlainReporter implements ProgressReporter {
+  /** The last progress text per action: a poll that reports the same state again prints nothing. */
+  private readonly last = new Map<string, string>();
   constructor(
     private readonly write: (line: string) => void,
     private readonly c: ChalkInstance = new Chalk({ level: 0 }),
@@ -18,6 +20,8 @@ export class PlainReporter implements ProgressReporter {
     this.write(`${action.id}: ${action.title} ...`);
   }
   update(action: Action, text: string): void {
+    if (this.last.get(action.id) === text) return;
+    this.last.set(action.id, text);
     this.write(`${action.id}: ${text}`);
   }
   succeed(action: Action, ms: number): void {

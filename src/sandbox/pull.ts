@@ -58,10 +58,13 @@ const noSuchHost = (domain: string) => `dial tcp: lookup ${domain} on ${DNS_SERV
 const timeout = (ip: string) => `dial tcp ${ip}:443: i/o timeout`;
 
 /** Resolves a name from the node and checks the path to it; undefined when both work. */
-function reach(world: World, node: Node, domain: string, expectedIp: string | undefined, overInternet: boolean): { link: 'dns' | 'network'; message: string; detail?: string } | { ip: string } {
+function reach(world: World, node: Node, domain: string, expected: string | string[] | undefined, overInternet: boolean): { link: 'dns' | 'network'; message: string; detail?: string } | { ip: string } {
   const answer = resolveFromVpc(world, node.accountId, node.vpcId, node.hosts, domain);
   if (!answer.ip) return { link: 'dns', message: noSuchHost(domain), detail: answer.reason };
-  if (expectedIp && answer.ip !== expectedIp) return { link: 'network', message: timeout(answer.ip), detail: `${domain} resolves to ${answer.ip} (${answer.via}), but the service is at ${expectedIp}` };
+  const serving = expected === undefined ? undefined : Array.isArray(expected) ? expected : [expected];
+  if (serving && !serving.includes(answer.ip)) {
+    return { link: 'network', message: timeout(answer.ip), detail: `${domain} resolves to ${answer.ip} (${answer.via}), but the service is at ${serving.join(' or ')}` };
+  }
   if (overInternet) {
     const egress = publicEgress(world, node.accountId, node.vpcId, node.vSwitchId);
     if (!egress.ok) return { link: 'network', message: timeout(answer.ip), detail: egress.reason };
@@ -87,9 +90,10 @@ export function decideImagePull(world: World, cluster: ClusterFacts, node: Node,
   exposeServiceAddresses(world, registry);
 
   // 1. The registry endpoint.
-  const endpointIp = overInternet ? internetEndpoint(world, registry, node) : vpcEndpoint(registry);
-  if (typeof endpointIp === 'object') return fail(image, 'network-registry', `failed to do request: Head "https://${ref.domain}/v2/${ref.namespace}/${ref.repository}/manifests/${ref.tag}": ${endpointIp.message}`, endpointIp.detail);
-  const registryPath = reach(world, node, ref.domain, endpointIp, overInternet);
+  const endpoint = overInternet ? internetEndpoint(world, registry, node) : vpcEndpoints(registry);
+  if (!Array.isArray(endpoint) && typeof endpoint === 'object') return fail(image, 'network-registry', `failed to do request: Head "https://${ref.domain}/v2/${ref.namespace}/${ref.repository}/manifests/${ref.tag}": ${endpoint.message}`, endpoint.detail);
+  // Any RUNNING linked VPC's address serves; the name must resolve to one of them.
+  const registryPath = reach(world, node, ref.domain, endpoint, overInternet);
   if ('link' in registryPath) {
     return fail(image, registryPath.link === 'dns' ? 'dns-registry' : 'network-registry', `failed to do request: Head "https://${ref.domain}/v2/${ref.namespace}/${ref.repository}/manifests/${ref.tag}": ${registryPath.message}`, registryPath.detail);
   }
@@ -128,10 +132,10 @@ export function decideImagePull(world: World, cluster: ClusterFacts, node: Node,
   return { ok: true, image, via: `${overInternet ? 'Internet endpoint' : 'VPC endpoint'}; credentials: ${chain.path}` };
 }
 
-/** The VPC endpoint's address: a linked VPC that is RUNNING. */
-function vpcEndpoint(registry: RegistryFacts): string | { message: string; detail: string } {
+/** The VPC endpoint's addresses: one per linked VPC that is RUNNING. */
+function vpcEndpoints(registry: RegistryFacts): string[] | { message: string; detail: string } {
   const running = registry.linkedVpcs.filter((l) => l.status === 'RUNNING');
-  if (running.length > 0) return running[0]!.ip;
+  if (running.length > 0) return running.map((l) => l.ip);
   const pending = registry.linkedVpcs[0];
   return { message: 'dial tcp: i/o timeout', detail: pending ? `the linked VPC ${pending.vpcId} is ${pending.status}` : `instance ${registry.instanceId} has no linked VPC` };
 }
@@ -206,3 +210,65 @@ export function installPullDecider(): void {
   onAddonActive(startHelper);
 }
 
+/** One name on the pull's network path, as a node sees it. */
+export interface PathStep {
+  domain: string;
+  ok: boolean;
+  /** What the name resolved to, and who answered (hosts, privatezone, public). */
+  ip?: string;
+  via?: string;
+  /** `dns` or `network` when it fails, with the kubelet's message and the reason in words. */
+  link?: 'dns' | 'network';
+  message?: string;
+  detail?: string;
+}
+
+export interface NetworkPathCheck {
+  ok: boolean;
+  clusterId: string;
+  /** The node checked (a worker's instance ID; `cluster vSwitch ...` for a cluster without nodes). */
+  node: string;
+  image: string;
+  registry: PathStep;
+  auth: PathStep;
+  oss: PathStep;
+}
+
+/**
+ * The network part of a pull only (no credentials, no image): from a node of the cluster, do the registry, auth
+ * and OSS names resolve, and are their addresses reachable (both ways) over the way the image's domain implies
+ * (Internet endpoint or VPC endpoint)? `nodeId` picks the node; default the cluster's first worker.
+ */
+export function checkNetworkPath(world: World, clusterId: string, image: string, nodeId?: string): NetworkPathCheck {
+  const cluster = clusterFacts(world, clusterId);
+  if (!cluster) throw new Error(`checkNetworkPath: no cluster ${clusterId}`);
+  const worker = nodeId ? cluster.nodes.find((n) => n.instanceId === nodeId) : cluster.nodes.find((n) => n.role === 'Worker');
+  if (nodeId && !worker) throw new Error(`checkNetworkPath: ${nodeId} is not a node of ${clusterId}`);
+  const vSwitchId = worker?.vSwitchId ?? cluster.vSwitchIds[0] ?? '';
+  const node: Node = { accountId: cluster.accountId, vpcId: cluster.vpcId, vSwitchId, ip: worker?.privateIp ?? '', hosts: worker?.hosts ?? [] };
+  const label = worker?.instanceId ?? `cluster vSwitch ${vSwitchId}`;
+  const ref = parseImage(image);
+  const domain = ref?.domain ?? image;
+  const owner = ref ? registryByDomain(world, ref.domain) : undefined;
+  const registry = owner ? registryFacts(world, owner.instanceId) : undefined;
+  const step = (name: string, expected: string | string[] | { message: string; detail: string } | undefined, overInternet: boolean): PathStep => {
+    const answer = resolveFromVpc(world, node.accountId, node.vpcId, node.hosts, name);
+    const seen = { domain: name, ip: answer.ip, via: answer.via };
+    if (expected && typeof expected === 'object' && !Array.isArray(expected)) return { ...seen, ok: false, link: 'network', message: expected.message, detail: expected.detail };
+    const result = reach(world, node, name, expected, overInternet);
+    return 'link' in result ? { ...seen, ok: false, link: result.link, message: result.message, detail: result.detail } : { ...seen, ok: true };
+  };
+  if (!owner || !registry) {
+    const none = (name: string): PathStep => ({ domain: name, ok: false, link: 'dns', message: noSuchHost(name), detail: `no ACR instance serves ${domain}` });
+    return { ok: false, clusterId, node: label, image, registry: none(domain), auth: none('(unknown auth domain)'), oss: none('(unknown OSS domain)') };
+  }
+  const overInternet = owner.kind === 'internet';
+  exposeServiceAddresses(world, registry);
+  const endpoint = overInternet ? internetEndpoint(world, registry, node) : vpcEndpoints(registry);
+  const result = {
+    registry: step(domain, endpoint, overInternet),
+    auth: step(overInternet ? registry.auth.publicDomain : registry.auth.vpcDomain, overInternet ? registry.auth.publicIp : registry.auth.vpcIp, overInternet),
+    oss: step(overInternet ? registry.oss.publicDomain : registry.oss.vpcDomain, overInternet ? registry.oss.publicIp : registry.oss.vpcIp, overInternet),
+  };
+  return { ok: result.registry.ok && result.auth.ok && result.oss.ok, clusterId, node: label, image, ...result };
+}

@@ -1,0 +1,98 @@
+// Add-on preflight: the edition on this cluster and with this auth mode, the registry edition, the config schema,
+// the other edition, and what the add-on needs from the auth step when that step is not part of the run.
+import type { Config } from '../../config/schema.js';
+import { findRegistryEntry } from '../../kube/acr-configuration.js';
+import { planKeys } from '../auth/access-key.js';
+import { rrsaFromCluster } from '../auth/rrsa.js';
+import { editionSupportProblem } from '../auth/support.js';
+import { isPlanning } from '../auth/together.js';
+import type { BaseFacts } from '../step.js';
+import { ADDON_NAME, type AddonFacts } from './facts.js';
+import { parseAddonConfig } from './install.js';
+import { managedLayout } from './managed.js';
+import { tokenModeFor } from './self-managed.js';
+
+/** The self-managed edition reads RRSA settings from this version on (seed, "Supported components"). */
+export const RRSA_MIN_SELF_MANAGED = 'v23.02.06.1-74e2172';
+/** Personal Edition instances created after this day are not served by the helper (seed, "Prerequisites"). */
+const PERSONAL_EDITION_CUTOFF_MS = Date.parse('2024-09-09T00:00:00+08:00');
+
+/** `v23.02.06.1-74e2172-aliyun` >= `v23.02.06.1-74e2172`, by the dotted numbers. */
+export function helperVersionAtLeast(version: string, minimum: string): boolean {
+  const parts = (v: string) => (/^v?([\d.]+)/.exec(v)?.[1] ?? '').split('.').filter(Boolean).map(Number);
+  const a = parts(version);
+  const b = parts(minimum);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+function registryProblem(base: BaseFacts): string | undefined {
+  const { instance } = base.registry;
+  if (instance.edition.startsWith('Enterprise_')) return undefined;
+  const created = instance.createdAt?.getTime();
+  if (created !== undefined && created < PERSONAL_EDITION_CUTOFF_MS) return undefined;
+  return `ACR instance ${instance.instanceId} is a Personal Edition instance created ${instance.createdAt?.toISOString().slice(0, 10) ?? 'on an unknown date'}: the credential helper serves Enterprise Edition instances and Personal Edition instances created on or before 2024-09-08 only. Use an Enterprise Edition instance (--instance-id), or image pull secrets.`;
+}
+
+function otherEditionProblem(config: Config, facts: AddonFacts): string | undefined {
+  const other = config.addon.edition === 'managed' ? 'self-managed' : 'managed';
+  if (!facts.installed[other]) return undefined;
+  const installed = `the ${other} edition (${ADDON_NAME[other]}) is installed in cluster ${config.accountA.clusterId}, and ACK allows only one edition`;
+  if (!config.addon.replaceEdition) {
+    return `${installed}. Pass --replace-edition to replace it with the ${config.addon.edition} edition, or keep it with --edition ${other}.`;
+  }
+  // The API set this version speaks has no UnInstallClusterAddons (not in the CS metadata it is built from).
+  return `${installed}. --replace-edition needs the add-on uninstalled first, which this version of acr-xaccount cannot do yet: uninstall ${ADDON_NAME[other]} in the ACK console (Add-ons > Security), then re-run.`;
+}
+
+function editionProblems(config: Config, facts: AddonFacts): string[] {
+  const problems: string[] = [];
+  const name = ADDON_NAME[config.addon.edition];
+  if (!facts.metadata) {
+    return [`ACK does not offer ${name} for cluster ${config.accountA.clusterId} (${facts.metadataError ?? 'no metadata'}). Check the cluster's kind and version, or use the other edition.`];
+  }
+  if (config.addon.edition === 'managed') {
+    const layout = managedLayout(facts.metadata.configSchema, facts.metadata.version);
+    if (typeof layout === 'string') problems.push(layout);
+    const installed = facts.installed.managed;
+    if (installed && !parseAddonConfig(installed.config)) problems.push(`the config of the installed ${name} is not a JSON object; fix it in the ACK console (Add-ons > ${name} > Configure) and re-run.`);
+    return problems;
+  }
+  const tokenMode = (JSON.parse(facts.metadata.configSchema || '{}') as { properties?: { tokenMode?: { enum?: unknown[] } } }).properties?.tokenMode;
+  if (tokenMode?.enum && !tokenMode.enum.includes(tokenModeFor(config))) {
+    problems.push(`${name} ${facts.metadata.version} does not accept tokenMode ${tokenModeFor(config)} (it accepts ${tokenMode.enum.join(', ')}); upgrade the add-on in the ACK console.`);
+  }
+  const version = facts.installed['self-managed']?.version ?? facts.metadata.version;
+  if (config.auth.mode === 'rrsa' && !helperVersionAtLeast(version, RRSA_MIN_SELF_MANAGED)) {
+    problems.push(`${name} ${version} cannot use RRSA (it needs ${RRSA_MIN_SELF_MANAGED} or later): upgrade it in the ACK console (Add-ons > ${name} > Upgrade), or use --edition managed.`);
+  }
+  if (facts.helperConfigError) problems.push(`kube-system/acr-configuration: ${facts.helperConfigError}. Fix the ConfigMap by hand (kubectl -n kube-system edit configmap acr-configuration), then re-run.`);
+  return problems;
+}
+
+/** What the add-on cannot do alone when the auth step is not part of this run. */
+function withoutAuthProblems(config: Config, facts: AddonFacts, base: BaseFacts): string[] {
+  if (isPlanning(config, 'auth')) return [];
+  if (config.auth.mode === 'rrsa' && !rrsaFromCluster(base)) {
+    return [`RRSA is off on cluster ${config.accountA.clusterId} and the helper's entry needs its OIDC provider: run with --step auth as well (it enables RRSA).`];
+  }
+  if (config.auth.mode === 'access-key') {
+    const entry = findRegistryEntry(facts.helperConfig?.entries ?? [], config.accountB.instanceId);
+    if (!entry?.customAccessKey || planKeys(facts.user ?? { keys: [] }, config.auth.rotateKey).create) {
+      return ['the helper needs an AccessKey that only the auth step can make (or rotate): run with --step auth as well.'];
+    }
+  }
+  return [];
+}
+
+export function addonPreflight(config: Config, facts: AddonFacts, base: BaseFacts): string[] {
+  const support = editionSupportProblem(config, base.cluster);
+  const problems = [support, registryProblem(base), otherEditionProblem(config, facts)].filter((p): p is string => Boolean(p));
+  // Schema and version checks only make sense for an edition the cluster can run.
+  if (!support) problems.push(...editionProblems(config, facts));
+  problems.push(...withoutAuthProblems(config, facts, base));
+  return problems;
+}

@@ -1,0 +1,142 @@
+// What the network step learns before planning: A's cluster network, B's registry side, and per mode the
+// peering, CEN or public-endpoint state. Discovery fills it (reads only); preflight and the planners read it.
+import type { Cen, PeerAttachment, TransitRouter, VpcAttachment } from '../../cloud/cbn.js';
+import type { RouteTableLink, TrRouteEntry } from '../../cloud/cbn-routes.js';
+import type { CrEndpoint, LinkedVpc } from '../../cloud/cr.js';
+import type { EcsInstance } from '../../cloud/ecs.js';
+import type { RouteEntry, VSwitch, VpcAttribute } from '../../cloud/vpc.js';
+import type { VpcPeerConnection } from '../../cloud/vpcpeer.js';
+import type { NetworkMode } from '../../config/schema.js';
+
+/** The marker every resource we create carries (Description, Comment, Remark), and its tag form. */
+export const MARKER = 'managed-by=acr-xaccount';
+export const MARKER_TAG = { 'managed-by': 'acr-xaccount' } as const;
+/** Names we give what we create; discovery finds our resources by them (with the marker). */
+export const NAMES = {
+  peering: 'acr-xaccount-registry',
+  cen: 'acr-xaccount',
+  route: (purpose: RoutePurpose) => `acr-xaccount-${purpose}`,
+  resolveCommand: 'acr-xaccount-resolve',
+} as const;
+
+export const isOurs = (description: string | undefined): boolean => (description ?? '').includes(MARKER);
+
+/** What a route we add is for: the registry, auth-service and OSS addresses in A, the way back in B. */
+export type RoutePurpose = 'registry' | 'auth' | 'oss' | 'return';
+
+export interface RouteTableFacts {
+  routeTableId: string;
+  /** `System` or `Custom`. */
+  type: string;
+  entries: RouteEntry[];
+}
+
+/** A's side: the cluster's VPC, the vSwitches its nodes use, and the route tables those vSwitches use. */
+export interface ClusterNetwork {
+  vpc: VpcAttribute;
+  /** Node-pool vSwitches and the control plane's, each with its route table. */
+  vSwitches: VSwitch[];
+  routeTables: RouteTableFacts[];
+  podCidr: string;
+  serviceCidr: string;
+}
+
+/** The auth-service and OSS domains, and their addresses inside B's VPC when known now. */
+export interface ServiceAddresses {
+  authDomain: string;
+  ossDomain: string;
+  authIp?: string;
+  ossIp?: string;
+  /** Where the addresses came from, for the plan (flags, an earlier lookup, our earlier routes). */
+  source?: string;
+  /** The ECS instance in B's VPC that will look them up (Cloud Assistant), when they are not known yet. */
+  probeInstanceId?: string;
+  /** Instances in B's VPC with Cloud Assistant online. */
+  candidates: EcsInstance[];
+}
+
+/** B's side for peering and CEN: the VPC linked to the registry, its link, its route tables. */
+export interface RegistrySide {
+  vpc: VpcAttribute;
+  /** Why this VPC (flag, existing link, the only VPC). */
+  vpcReason: string;
+  vSwitches: VSwitch[];
+  /** The instance's link to this VPC, when there is one. */
+  link?: LinkedVpc;
+  /** The vSwitch a new link would use. */
+  linkVSwitchId?: string;
+  /** How many VPCs the instance is linked to (the cloud allows three). */
+  linkedCount: number;
+  /** The tables that carry replies from the registry and its services: the system table and the link vSwitch's. */
+  routeTables: RouteTableFacts[];
+  addresses: ServiceAddresses;
+}
+
+export interface PeeringFacts {
+  /** A live connection between A's VPC and B's VPC (ours or the user's). */
+  existing?: VpcPeerConnection;
+}
+
+export interface TrRouteTableFacts {
+  routeTableId: string;
+  /** Static and learned routes, every status. */
+  entries: TrRouteEntry[];
+  associations: RouteTableLink[];
+  propagations: RouteTableLink[];
+}
+
+export interface TransitRouterFacts {
+  router: TransitRouter;
+  systemTable?: TrRouteTableFacts;
+  /** Tables other than the system one that our attachments are associated with. */
+  otherTables: TrRouteTableFacts[];
+}
+
+export interface CenFacts {
+  /** The CEN to use (the user's --cen-id, or ours found by name and marker); absent: we create one. */
+  cen?: Cen;
+  routers: { A?: TransitRouterFacts; B?: TransitRouterFacts };
+  /** B's grant of its VPC to the CEN. */
+  granted: boolean;
+  attachments: { A?: VpcAttachment; B?: VpcAttachment; peer?: PeerAttachment };
+  /** Zones where each region's transit router can place vSwitches. */
+  zones: { A: string[]; B: string[] };
+  /** CENs other than ours each VPC is attached to (a VPC joins one CEN). */
+  otherCens: { A: string[]; B: string[] };
+}
+
+export interface EgressPath {
+  vSwitchId: string;
+  cidrBlock: string;
+  /** The public addresses traffic from this vSwitch leaves with (NAT SNAT EIPs, or the nodes' own EIPs). */
+  ips: string[];
+  /** How, for the plan; or why there is none. */
+  via?: string;
+  problem?: string;
+}
+
+export interface PublicFacts {
+  endpoint?: CrEndpoint & { aclEntries: { entry: string; comment?: string }[] };
+  egress: EgressPath[];
+}
+
+export interface NetworkFacts {
+  mode: NetworkMode;
+  accountA: string;
+  accountB: string;
+  regionA: string;
+  regionB: string;
+  clusterId: string;
+  instanceId: string;
+  enterprise: boolean;
+  registryVpcDomain: string;
+  registryInternetDomain: string;
+  cluster: ClusterNetwork;
+  registry?: RegistrySide;
+  peering?: PeeringFacts;
+  cen?: CenFacts;
+  public?: PublicFacts;
+  /** Problems found while discovering (e.g. no way to choose B's VPC); preflight reports them. */
+  problems: string[];
+}
+

@@ -1,0 +1,244 @@
+// The add-on planners on hand-built facts (no I/O): the managed config built from the schema CS hands out, the
+// self-managed install and ConfigMap entry, the helper restart, and preflight.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { AccountClient } from '../src/cloud/session.js';
+import { configSchema, type Config, type ConfigInput } from '../src/config/schema.js';
+import { FieldChange, KnownAfterApply, Sensitive, type Action } from '../src/plan/action.js';
+import { createPlan } from '../src/plan/plan.js';
+import { planToJson, renderPlanText } from '../src/plan/render.js';
+import { markPlanning } from '../src/steps/auth/together.js';
+import { registryEntry } from '../src/steps/addon/entry.js';
+import type { AddonFacts } from '../src/steps/addon/facts.js';
+import { step } from '../src/steps/addon/index.js';
+import { managedConfig, managedLayout, type ManagedLayout } from '../src/steps/addon/managed.js';
+import { helperVersionAtLeast } from '../src/steps/addon/preflight.js';
+import type { BaseFacts, StepClients } from '../src/steps/step.js';
+
+const A = '1760312345678901';
+const B = '1580298765432109';
+const CLUSTER = 'c0addontest000000000000000000001';
+const INSTANCE = 'cri-addontest0001';
+const OIDC_ARN = `acs:ram::${A}:oidc-provider/ack-rrsa-${CLUSTER}`;
+const ISSUER = `https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/${CLUSTER}`;
+const DOMAINS = ['acme-registry.cn-hangzhou.cr.aliyuncs.com', 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com'];
+const SECRET = 'sEcReT-value-never-shown-0123456789';
+
+/** The managed edition's schema as DescribeClusterAddonMetadata answers it (a JSON string). */
+const MANAGED_SCHEMA = JSON.stringify({
+  type: 'object',
+  properties: {
+    AcrInstanceInfo: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          ...Object.fromEntries(['instanceId', 'regionId', 'domains', 'assumeRoleARN', 'rrsaRoleARN', 'rrsaOIDCProviderRoleARN'].map((k) => [k, { type: 'string' }])),
+          expireDuration: { type: ['integer', 'string'] },
+        },
+      },
+    },
+    enableRRSA: { type: 'boolean' },
+    watchNamespace: { type: 'string' },
+    serviceAccount: { type: 'string' },
+    expiringThreshold: { type: 'string' },
+    notifyEmail: { type: 'string' },
+  },
+});
+const SELF_MANAGED_SCHEMA = JSON.stringify({ type: 'object', properties: { tokenMode: { type: 'string', enum: ['auto', 'managedRole', 'workerRole'] } } });
+
+function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'], extra: { auth?: Partial<ConfigInput['auth']>; addon?: Partial<ConfigInput['addon']> } = {}): Config {
+  return configSchema.parse({
+    apiVersion: 'acr-xaccount/v1',
+    accountA: { region: 'cn-hangzhou', clusterId: CLUSTER },
+    accountB: { region: 'cn-hangzhou', instanceId: INSTANCE },
+    network: { mode: 'public' },
+    auth: { mode, ...extra.auth },
+    addon: { edition, ...extra.addon },
+  });
+}
+
+function baseFacts(rrsa = true, cluster: Partial<BaseFacts['cluster']> = {}, edition = 'Enterprise_Basic'): BaseFacts {
+  return {
+    identities: {
+      A: { accountId: A, arn: `acs:ram::${A}:root`, identityType: 'Account', principalId: A },
+      B: { accountId: B, arn: `acs:ram::${B}:root`, identityType: 'Account', principalId: B },
+    },
+    cluster: {
+      clusterId: CLUSTER, name: 'prod', clusterType: 'ManagedKubernetes', profile: 'Default', clusterSpec: 'ack.pro.small', state: 'running',
+      regionId: 'cn-hangzhou', currentVersion: '1.31.1-aliyun.1', vpcId: 'vpc-a', vSwitchIds: [], containerCidr: '172.20.0.0/16', serviceCidr: '172.21.0.0/20',
+      workerRamRoleName: 'KubernetesWorkerRole-x', securityGroupId: 'sg-a', networkMode: '',
+      rrsa: rrsa
+        ? { enabled: true, issuer: ISSUER, issuers: [ISSUER], audiences: ['sts.aliyuncs.com'], oidcArn: OIDC_ARN, oidcName: `ack-rrsa-${CLUSTER}` }
+        : { enabled: false, issuer: '', issuers: [], audiences: [], oidcArn: '', oidcName: '' },
+      ...cluster,
+    },
+    registry: {
+      instance: { instanceId: INSTANCE, name: 'acme', edition, status: 'RUNNING', tags: {}, createdAt: new Date('2025-01-01T00:00:00Z') },
+      endpoints: [
+        { type: 'Internet', enabled: false, aclEnabled: false, domains: [{ domain: DOMAINS[0]!, type: 'SYSTEM' }], aclEntries: [], linkedVpcIds: [] },
+        { type: 'VPC', enabled: true, aclEnabled: true, domains: [{ domain: DOMAINS[1]!, type: 'SYSTEM' }], aclEntries: [], linkedVpcIds: [] },
+      ],
+    },
+  };
+}
+
+const clients: StepClients = { A: {} as AccountClient, B: {} as AccountClient, kubeconfig: async () => '', pollIntervalMs: 1 };
+
+function facts(edition: Config['addon']['edition'], extra: Partial<AddonFacts> = {}): AddonFacts {
+  const managed = edition === 'managed';
+  return {
+    installed: {},
+    metadata: { name: managed ? 'managed-aliyun-acr-credential-helper' : 'aliyun-acr-credential-helper', version: managed ? 'v24.01.29.1-5318af4-aliyun' : 'v23.02.06.1-74e2172-aliyun', configSchema: managed ? MANAGED_SCHEMA : SELF_MANAGED_SCHEMA },
+    helperPods: [],
+    ...extra,
+  };
+}
+
+const byId = (actions: Action[]) => Object.fromEntries(actions.map((a) => [a.id, a]));
+const OTHER_ENTRY = '- instanceId: "cri-otherteam00001"   # the platform team\'s registry\n  regionId: "cn-beijing"\n  assumeRoleARN: "acs:ram::1999888877776666:role/other-puller"\n  expireDuration: 3600\n';
+
+describe('managed edition', () => {
+  const layout = managedLayout(MANAGED_SCHEMA, 'v1') as ManagedLayout;
+
+  it('reads where things go from the schema, and refuses a schema without an instance list or RRSA switch', () => {
+    assert.equal(layout.listKey, 'AcrInstanceInfo');
+    assert.equal(layout.rrsaKey, 'enableRRSA');
+    assert.equal(layout.expireAsNumber, true);
+    assert.match(String(managedLayout(JSON.stringify({ type: 'object', properties: { enableRRSA: { type: 'boolean' } } }), 'v9')), /no field for a list of ACR instances.*--edition self-managed/);
+    const renamed = managedLayout(JSON.stringify({ properties: { Instances: { type: 'array', items: { properties: { instanceId: {}, expireDuration: { type: 'string' } } } }, RRSAEnabled: { type: 'boolean' } } }), 'v2') as ManagedLayout;
+    assert.deepEqual([renamed.listKey, renamed.rrsaKey, renamed.expireAsNumber], ['Instances', 'RRSAEnabled', false]);
+  });
+
+  it('the config keeps other instances and keys, replaces only our entry, and leaves out what the schema does not know', () => {
+    const cfg = config('rrsa', 'managed');
+    const entry = registryEntry(cfg, baseFacts(), { oidcProviderArn: OIDC_ARN });
+    const existing = { AcrInstanceInfo: [{ instanceId: 'cri-other', regionId: 'cn-beijing' }, { instanceId: INSTANCE, regionId: 'old' }], somethingElse: 'kept' };
+    const out = managedConfig(layout, existing, cfg, entry);
+    assert.deepEqual((out.AcrInstanceInfo as { instanceId: string }[]).map((e) => e.instanceId), ['cri-other', INSTANCE]);
+    assert.equal(out.somethingElse, 'kept');
+    assert.equal(out.enableRRSA, true);
+    assert.equal(out.watchNamespace, 'all');
+    const narrow = managedLayout(JSON.stringify({ properties: { AcrInstanceInfo: { type: 'array', items: { properties: { instanceId: {}, assumeRoleARN: {} } } }, enableRRSA: { type: 'boolean' } } }), 'v0') as ManagedLayout;
+    assert.deepEqual(managedConfig(narrow, {}, cfg, entry), { enableRRSA: true, AcrInstanceInfo: [{ instanceId: INSTANCE, assumeRoleARN: entry.assumeRoleARN }] });
+  });
+
+  it('first run with RRSA still off: install after auth, the provider ARN known after apply', () => {
+    const cfg = config('rrsa', 'managed');
+    markPlanning(cfg, 'auth');
+    const [install] = step.plan(cfg, facts('managed'), baseFacts(false), clients);
+    assert.equal(install!.change, 'create');
+    assert.deepEqual(install!.dependsOn, ['auth.rrsa', 'auth.role-a-policy', 'auth.role-b-policy']);
+    const entry = install!.detail!.entry as Record<string, unknown>;
+    assert.ok(entry.rrsaOIDCProviderRoleARN instanceof KnownAfterApply);
+    assert.equal(entry.assumeRoleARN, `acs:ram::${B}:role/acr-xaccount-puller`);
+    assert.equal(entry.rrsaRoleARN, `acs:ram::${A}:role/acr-xaccount-helper`);
+    assert.equal(entry.domains, DOMAINS.join(','));
+  });
+
+  it('installed with our config: noop; with a changed setting: an update showing the change', () => {
+    const cfg = config('rrsa', 'managed');
+    const layout_ = managedLayout(MANAGED_SCHEMA, 'v1') as ManagedLayout;
+    const wanted = managedConfig(layout_, { notifyEmail: 'ops@example.com' }, cfg, registryEntry(cfg, baseFacts(), { oidcProviderArn: OIDC_ARN }));
+    const installed = { name: 'managed-aliyun-acr-credential-helper', version: 'v1', state: 'active', config: JSON.stringify(wanted) };
+    assert.equal(step.plan(cfg, facts('managed', { installed: { managed: installed } }), baseFacts(), clients)[0]!.change, 'noop');
+    const changed = config('rrsa', 'managed', { addon: { watchNamespaces: ['apps'] } });
+    const update = step.plan(changed, facts('managed', { installed: { managed: installed } }), baseFacts(), clients)[0]!;
+    assert.equal(update.change, 'update');
+    assert.ok(update.detail!.watchNamespace instanceof FieldChange);
+  });
+});
+
+describe('self-managed edition', () => {
+  it('first run: install with the mode\'s tokenMode, then the ConfigMap (created), after the auth actions', () => {
+    const cfg = config('worker-role', 'self-managed');
+    markPlanning(cfg, 'auth');
+    const a = byId(step.plan(cfg, facts('self-managed'), baseFacts(), clients));
+    assert.equal(a['addon.install']!.detail!.tokenMode, 'workerRole');
+    assert.equal(a['addon.config']!.change, 'create');
+    assert.deepEqual(a['addon.config']!.dependsOn, ['addon.install', 'auth.worker-role-policy', 'auth.role-b-policy']);
+    assert.equal(a['addon.restart'], undefined);
+  });
+
+  it('adds our entry beside another instance\'s, and a finished setup is a noop', () => {
+    const cfg = config('rrsa', 'self-managed');
+    const data = { 'service-account': 'default', 'watch-namespace': 'all', 'expiring-threshold': '15m', 'notify-email': 'x@example.com', 'acr-registry-info': OTHER_ENTRY };
+    const installed = { 'self-managed': { name: 'aliyun-acr-credential-helper', version: 'v23.02.06.1-74e2172-aliyun', state: 'active', config: '{"tokenMode":"auto"}' } };
+    const a = byId(step.plan(cfg, facts('self-managed', { installed, helperConfig: { data, entries: [{ instanceId: 'cri-otherteam00001' }] } }), baseFacts(), clients));
+    assert.equal(a['addon.install']!.change, 'noop');
+    assert.equal(a['addon.config']!.change, 'update');
+    assert.equal(a['addon.config']!.detail!.keepsOtherEntries, 1);
+    assert.equal(a['addon.config']!.detail!.rrsa, 'enable: true\n');
+
+    const entry = registryEntry(cfg, baseFacts(), { oidcProviderArn: OIDC_ARN });
+    const done = { ...data, rrsa: 'enable: true', 'acr-registry-info': 'ignored by the planner' };
+    const noop = step.plan(cfg, facts('self-managed', { installed, helperConfig: { data: done, entries: [{ instanceId: 'cri-otherteam00001' }, { ...entry, expireDuration: '3600' }] } }), baseFacts(), clients);
+    assert.deepEqual([...new Set(noop.map((x) => x.change))], ['noop']);
+  });
+
+  it('access-key: the kept key\'s secret is never in the plan; a rotation leaves the key to apply time', () => {
+    const cfg = config('access-key', 'self-managed');
+    const ours = registryEntry(cfg, baseFacts(), { accessKey: { accessKeyId: 'LTAIkept', accessKeySecret: SECRET } });
+    const user = { user: { userName: cfg.auth.userName, userId: 'u', displayName: '', comments: '' }, attached: [], keys: [{ accessKeyId: 'LTAIkept', status: 'Active' }], configuredKeyId: 'LTAIkept' };
+    const keep = step.plan(cfg, facts('self-managed', { helperConfig: { data: { 'acr-registry-info': '' }, entries: [ours] }, user }), baseFacts(), clients);
+    const configAction = byId(keep)['addon.config']!;
+    assert.equal(configAction.change, 'update', 'settings missing from the ConfigMap');
+    assert.ok((configAction.detail!.entry as Record<string, unknown>).customAccessKeySecret instanceof Sensitive);
+    const plan = createPlan(keep);
+    assert.ok(!JSON.stringify(planToJson(plan)).includes(SECRET));
+    assert.ok(!renderPlanText(plan, { color: false }).includes(SECRET));
+
+    const rotate = config('access-key', 'self-managed', { auth: { rotateKey: true } });
+    markPlanning(rotate, 'auth');
+    const r = byId(step.plan(rotate, facts('self-managed', { helperConfig: { data: {}, entries: [ours] }, user }), baseFacts(), clients))['addon.config']!;
+    assert.ok((r.detail!.entry as Record<string, unknown>).customAccessKey instanceof KnownAfterApply);
+    assert.ok(r.dependsOn!.includes('auth.access-key'));
+  });
+});
+
+describe('helper restart', () => {
+  const cfg = config('rrsa', 'self-managed');
+  const installed = { 'self-managed': { name: 'aliyun-acr-credential-helper', version: 'v23.02.06.1-74e2172-aliyun', state: 'active', config: '{"tokenMode":"auto"}' } };
+  const pods = [{ name: 'aliyun-acr-credential-helper-abc', createdMs: 1_000 }];
+
+  it('RRSA about to be enabled with the helper running: restart after auth.rrsa and the ConfigMap', () => {
+    markPlanning(cfg, 'auth');
+    const restart = byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods }), baseFacts(false), clients))['addon.restart']!;
+    assert.equal(restart.change, 'update');
+    assert.deepEqual(restart.dependsOn, ['addon.config', 'auth.rrsa']);
+  });
+
+  it('RRSA on: restart only pods that started before the provider was registered', () => {
+    assert.ok(byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods, rrsaSinceMs: 2_000 }), baseFacts(true), clients))['addon.restart']);
+    assert.equal(byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods, rrsaSinceMs: 500 }), baseFacts(true), clients))['addon.restart'], undefined);
+  });
+});
+
+describe('add-on preflight', () => {
+  it('refuses the other edition without --replace-edition, and says how to replace it', () => {
+    const cfg = config('rrsa', 'managed');
+    markPlanning(cfg, 'auth');
+    const installed = { 'self-managed': { name: 'aliyun-acr-credential-helper', version: 'v23.02.06.1-74e2172-aliyun', state: 'active', config: '' } };
+    assert.match(step.preflight(cfg, facts('managed', { installed }), baseFacts()).join('\n'), /self-managed edition .* installed.*--replace-edition/);
+    const replace = config('rrsa', 'managed', { addon: { replaceEdition: true } });
+    assert.match(step.preflight(replace, facts('managed', { installed }), baseFacts()).join('\n'), /uninstall aliyun-acr-credential-helper in the ACK console/);
+  });
+
+  it('refuses editions the cluster does not run, Personal Edition after 2024-09-08, and an old self-managed helper for RRSA', () => {
+    const dedicated = config('worker-role', 'self-managed');
+    assert.deepEqual(step.preflight(dedicated, facts('self-managed'), baseFacts(false, { clusterType: 'Kubernetes', clusterSpec: '' })), []);
+    const edge = step.preflight(config('rrsa', 'self-managed'), facts('self-managed'), baseFacts(true, { profile: 'Edge' }));
+    assert.match(edge.join('\n'), /self-managed edition .* does not install on the ACK Edge cluster .*--auth rrsa --edition managed/);
+    assert.match(step.preflight(config('rrsa', 'managed'), facts('managed'), baseFacts(true, {}, 'Basic')).join('\n'), /Personal Edition instance created 2025-01-01/);
+    const old = facts('self-managed', { installed: { 'self-managed': { name: 'aliyun-acr-credential-helper', version: 'v22.11.01.1-aaaa-aliyun', state: 'active', config: '' } } });
+    assert.match(step.preflight(config('rrsa', 'self-managed'), old, baseFacts()).join('\n'), /v22\.11\.01\.1.*cannot use RRSA.*v23\.02\.06\.1-74e2172/);
+    assert.ok(helperVersionAtLeast('v23.02.06.1-74e2172-aliyun', 'v23.02.06.1-74e2172'));
+    assert.ok(!helperVersionAtLeast('v23.01.30.1-aaaa-aliyun', 'v23.02.06.1-74e2172'));
+  });
+
+  it('without the auth step: refuses when RRSA is off or no AccessKey is configured', () => {
+    assert.match(step.preflight(config('rrsa', 'managed'), facts('managed'), baseFacts(false)).join('\n'), /RRSA is off.*--step auth/);
+    assert.match(step.preflight(config('access-key', 'self-managed'), facts('self-managed', { user: { attached: [], keys: [] } }), baseFacts()).join('\n'), /--step auth/);
+  });
+});
