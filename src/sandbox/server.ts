@@ -1,5 +1,6 @@
 // The simulator's HTTP front door: every product on one port, routed by x-acs-version/x-acs-action (CS by path),
 // each request signed, validated against api-spec, authorised, then answered by a product module, always in JSON.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -76,7 +77,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       return send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'no cluster API here', reason: 'NotFound', code: 404 }, 'k8s');
     }
-    const requestId = world.nextId('', 8).toUpperCase() + '-SANDBOX';
+    // Not from the world's ID counter: reads must not change the IDs later writes get.
+    const requestId = randomUUID().toUpperCase();
     const query = flatten(url.searchParams);
     const form = formParams(req, body);
     const version = header(req, 'x-acs-version') ?? form.Version ?? query.Version;

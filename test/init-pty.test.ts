@@ -1,0 +1,341 @@
+// `init --sandbox` in a real pseudo-terminal: the built CLI is answered like a user would, with arrow keys, typing
+// and Enter, and the screen is read back. Also Ctrl-C midway, --step, all flags, and no terminal at all.
+// Run `npm run build` first.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { after, describe, it } from 'node:test';
+
+import * as pty from 'node-pty';
+import { parse } from 'yaml';
+
+import { createWorld } from '../src/sandbox/scenarios.js';
+import { World } from '../src/sandbox/world.js';
+import { BIN, runCli } from './helpers/cli.js';
+
+const DOWN = '\x1b[B';
+const ENTER = '\r';
+const CTRL_C = '\x03';
+const BACKSPACE = '\x7f';
+const COLS = 120;
+
+const dirs: string[] = [];
+const tmp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+
+/** The escaped source of a literal text, for building patterns. */
+const lit = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One run of the CLI in a pseudo-terminal, with the screen's text (escapes stripped) and bounded waits. */
+class Terminal {
+  private readonly term: pty.IPty;
+  private raw = '';
+  private seen = 0;
+  private lastData = Date.now();
+  readonly exited: Promise<number>;
+
+  constructor(args: string[], readonly cwd: string) {
+    this.term = pty.spawn(process.execPath, [BIN, ...args], {
+      name: 'xterm',
+      cols: COLS,
+      rows: 40,
+      cwd,
+      // A home of its own: no aliyun profiles of the machine, no ~/.acr-xaccount.
+      env: { ...process.env, NO_COLOR: '1', HOME: cwd, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' } as Record<string, string>,
+    });
+    this.term.onData((d) => {
+      this.raw += d;
+      this.lastData = Date.now();
+    });
+    this.exited = new Promise((resolve) => this.term.onExit(({ exitCode }) => resolve(exitCode)));
+  }
+
+  /** Everything shown so far, as text. */
+  get screen(): string {
+    return stripVTControlCharacters(this.raw).replace(/\r/g, '');
+  }
+
+  /** Waits (at most `ms`) until the text after the last match matches `pattern`. */
+  async waitFor(pattern: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const rest = this.screen.slice(this.seen);
+      const match = rest.match(pattern);
+      if (match) {
+        this.seen += match.index! + match[0].length;
+        return match;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen ends with:\n${this.screen.slice(-1500)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Waits until the screen has been still for a moment (a prompt finished drawing). */
+  async settle(quietMs = 120, ms = 5_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (Date.now() - this.lastData < quietMs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  press(keys: string): void {
+    this.term.write(keys);
+  }
+
+  /** Presses keys and waits for the redraw they cause to finish. */
+  async pressAndRedraw(keys: string, ms = 3_000): Promise<void> {
+    const before = this.raw.length;
+    this.press(keys);
+    const deadline = Date.now() + ms;
+    while (this.raw.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await this.settle();
+  }
+
+  /** The highlighted option of the list drawn last. */
+  private highlighted(): string {
+    const text = this.screen;
+    const at = text.lastIndexOf('❯');
+    return at < 0 ? '' : text.slice(at, text.indexOf('\n', at) < 0 ? undefined : text.indexOf('\n', at));
+  }
+
+  /** Answers a list prompt: arrow down to the option matching `option`, then Enter. */
+  async select(message: string, option: RegExp): Promise<void> {
+    await this.waitFor(new RegExp(`\\? ${lit(message)}`));
+    await this.settle();
+    for (let moves = 0; !option.test(this.highlighted()); moves++) {
+      if (moves > 12) throw new Error(`no option ${option} under "${message}"; highlighted: ${this.highlighted()}`);
+      await this.pressAndRedraw(DOWN);
+    }
+    this.press(ENTER);
+    await this.waitFor(new RegExp(`✔ ${lit(message)}`));
+  }
+
+  /** Answers a text prompt: `text` typed (none: take the default), then Enter. */
+  async input(message: string, text = ''): Promise<void> {
+    await this.waitFor(new RegExp(`\\? ${lit(message)}`));
+    await this.settle();
+    this.press(text + ENTER);
+  }
+
+  kill(): void {
+    this.term.kill();
+  }
+}
+
+/** Runs `drive` against a fresh terminal; whatever happens, the process is gone afterwards (no hanging test). */
+async function session(args: string[], cwd: string, drive: (t: Terminal) => Promise<void>): Promise<{ code: number; screen: string }> {
+  const t = new Terminal(args, cwd);
+  const guard = setTimeout(() => t.kill(), 60_000);
+  try {
+    await drive(t);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error(`no exit; screen:\n${t.screen.slice(-1500)}`)), 30_000)));
+    const code = await Promise.race([t.exited, late]).finally(() => clearTimeout(timer));
+    return { code, screen: t.screen };
+  } catch (error) {
+    t.kill();
+    throw error;
+  } finally {
+    clearTimeout(guard);
+  }
+}
+
+const savedConfig = (cwd: string) => parse(readFileSync(join(cwd, 'acr-xaccount.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('init in a terminal (sandbox)', () => {
+  it('a user picks with arrows and Enter, a wrong region is refused inline, and the config is saved', async () => {
+    const cwd = tmp('acrx-pty-');
+    const { code, screen } = await session(['--sandbox-state', join(cwd, 'sandbox'), 'init', '--sandbox'], cwd, async (t) => {
+      await t.waitFor(/Account A: 1760312345678901/);
+      await t.waitFor(/Account B: 1580298765432109/);
+      await t.select('ACK cluster (account A)', /prod\s+ACK managed Pro 1\.31\.1\s+cn-hangzhou\s+vpc-\w+\s+RRSA off/);
+      // Inline validation: a region where B has no instance is refused under the prompt; erase it, take the default.
+      await t.input('Region of the ACR instance (account B)', 'cn-beijing');
+      await t.waitFor(/account B has no ACR instance in cn-beijing: enter the registry's region/);
+      // Exactly the typed text: one more backspace on an empty line would drop the default too (Inquirer).
+      t.press(BACKSPACE.repeat('cn-beijing'.length) + ENTER);
+      await t.waitFor(/✔ Region of the ACR instance \(account B\) cn-hangzhou/);
+      await t.select('ACR instance (account B)', /acme-images\s+cri-\w+\s+Enterprise Standard/);
+      await t.waitFor(/Recommended: peering — same region \(cn-hangzhou\) and no overlapping CIDRs/);
+      await t.select('Network path', /^❯ cen\b/);
+      await t.waitFor(/They will be looked up on i-\w+ \(bastion\)/);
+      await t.select('Name resolution', /^❯ hosts\b/);
+      await t.waitFor(/Recommended: rrsa/);
+      await t.select('Authorization', /^❯ worker-role\b/);
+      await t.input('Lifetime of the temporary credentials', '7200');
+      await t.select('aliyun-acr-credential-helper edition', /^❯ self-managed\b/);
+      await t.input('Namespaces the helper watches', '');
+      await t.input('Service accounts the helper gives registry credentials to', '');
+      await t.select('Test image for verify: repository', /^❯ team\/web\b/);
+      await t.select('Tag of team/web', /^❯ 2025\.11\.3\b/);
+      await t.waitFor(/Saved .*acr-xaccount\.yaml \(no secrets\)/);
+      await t.waitFor(/Topology[\s\S]*CEN transit routers \(within cn-hangzhou\)[\s\S]*account B 1580298765432109/);
+      // With every step planner present the plan follows and is declined; until verify lands, init stops naming it.
+      const next = await t.waitFor(/Apply these changes\?|not available in this version of acr-xaccount yet/, 30_000);
+      if (next[0].startsWith('Apply')) t.press('n' + ENTER);
+    });
+    assert.ok(code === 1 || code === 3, `exit ${code}\n${screen.slice(-800)}`);
+    // The managed edition is not offered with the worker role: it is drawn with its reason.
+    assert.match(screen, /managed\s+ACK installs and upgrades it — supports only RRSA across accounts, not worker-role/);
+    if (code === 3) assert.match(screen, /Planning the step\(s\) verify/);
+    const config = savedConfig(cwd);
+    assert.equal(config.accountA!.region, 'cn-hangzhou');
+    assert.match(String(config.accountA!.clusterId), /^c[0-9a-f]{32}$/);
+    assert.match(String(config.accountB!.instanceId), /^cri-/);
+    assert.deepEqual(
+      [config.network!.mode, config.network!.dns, config.auth!.mode, config.auth!.expireDuration, config.addon!.edition, config.verify!.image],
+      ['cen', 'hosts', 'worker-role', 7200, 'self-managed', 'team/web:2025.11.3'],
+    );
+    assert.match(String(config.network!.discoveryInstanceId), /^i-/);
+    assert.doesNotMatch(readFileSync(join(cwd, 'acr-xaccount.yaml'), 'utf8'), /LTAI|accessKey|token/i, 'no credentials in the file');
+  });
+
+  it('the plan is shown after the wizard, asked once, and applied with progress', async () => {
+    const cwd = tmp('acrx-pty-apply-');
+    const steps = ['--step', 'network', '--step', 'dns', '--step', 'auth', '--step', 'addon'];
+    const { code, screen } = await session(['--sandbox-state', join(cwd, 'sandbox'), 'init', '--sandbox', ...steps], cwd, async (t) => {
+      await t.select('ACK cluster (account A)', /prod/);
+      await t.input('Region of the ACR instance (account B)');
+      await t.select('ACR instance (account B)', /acme-images/);
+      await t.select('Network path', /peering.*\(recommended\)/);
+      await t.select('Name resolution', /privatezone/);
+      await t.select('Authorization', /rrsa/);
+      await t.input('Lifetime of the temporary credentials');
+      await t.select('aliyun-acr-credential-helper edition', /managed.*\(recommended\)/);
+      await t.input('Namespaces the helper watches');
+      await t.input('Service accounts the helper gives registry credentials to');
+      await t.waitFor(/Plan: \d+ to create/, 30_000);
+      await t.waitFor(/Apply these changes\?/);
+      t.press('y' + ENTER);
+      await t.waitFor(/Apply complete: \d+ actions done\./, 60_000);
+    });
+    assert.equal(code, 0, screen.slice(-1500));
+    assert.doesNotMatch(screen, /\? Test image for verify/, 'with --step, optional settings of other steps are not asked');
+    assert.match(screen, /VPC peering \(within cn-hangzhou\)/);
+    assert.equal(savedConfig(cwd).network!.mode, 'peering');
+  });
+
+  it('Ctrl-C midway exits 130 with nothing written: no config file, no write call, the world unchanged', async () => {
+    const cwd = tmp('acrx-pty-cancel-');
+    const stateFile = join(cwd, 'sandbox', 'state.json');
+    createWorld('default').save(stateFile);
+    const before = World.load(stateFile).data;
+    const { code, screen } = await session(['--sandbox-state', join(cwd, 'sandbox'), '--verbose', 'init', '--sandbox'], cwd, async (t) => {
+      await t.select('ACK cluster (account A)', /prod/);
+      await t.waitFor(/\? Region of the ACR instance/);
+      await t.settle();
+      t.press(CTRL_C);
+      await t.waitFor(/Cancelled: nothing was written and nothing was changed\./);
+    });
+    assert.equal(code, 130, screen.slice(-800));
+    assert.equal(existsSync(join(cwd, 'acr-xaccount.yaml')), false);
+    const calls = [...screen.matchAll(/\[call \d+\] [AB] (\S+) (read|write) /g)];
+    assert.ok(calls.length >= 3, 'the wizard looked things up');
+    assert.deepEqual(calls.filter((c) => c[2] === 'write').map((c) => c[1]), []);
+    const afterwards = World.load(stateFile).data;
+    // Every call, read or not, moves the simulated clock and draws a request ID from the ID counter: nothing else moved.
+    assert.deepEqual({ ...afterwards, nowMs: 0, seq: 0 }, { ...before, nowMs: 0, seq: 0 });
+  });
+
+  it('--step auth re-asks only the auth settings, keeps the rest of the file, and plans only that step', async () => {
+    const cwd = tmp('acrx-pty-step-');
+    const facts = JSON.parse((await runCli(['sandbox', 'scenarios', '--json'])).stdout).find((s: { name: string }) => s.name === 'default');
+    writeFileSync(
+      join(cwd, 'acr-xaccount.yaml'),
+      `# mine\napiVersion: acr-xaccount/v1\naccountA: { region: cn-hangzhou, clusterId: ${facts.clusterId} }\naccountB: { region: cn-hangzhou, instanceId: ${facts.instanceId} }\n` +
+        'network: { mode: peering, dns: privatezone }\nauth: { mode: rrsa, expireDuration: 3600 }\naddon: { edition: self-managed }\n',
+    );
+    const { code, screen } = await session(['--sandbox-state', join(cwd, 'sandbox'), 'init', '--sandbox', '--step', 'auth'], cwd, async (t) => {
+      await t.select('Authorization', /^❯ worker-role\b/);
+      await t.input('Lifetime of the temporary credentials', BACKSPACE.repeat(4) + '10800');
+      await t.waitFor(/Apply these changes\?|No changes/, 30_000);
+      t.press('n' + ENTER);
+    });
+    assert.doesNotMatch(screen, /\? (ACK cluster|Network path|Name resolution|aliyun-acr-credential-helper edition)/);
+    assert.match(screen, /^auth · account/m, 'the plan has the auth step');
+    assert.doesNotMatch(screen, /^(network|dns|addon) · account/m, 'and no other');
+    assert.equal(code, 1, screen.slice(-800));
+    const text = readFileSync(join(cwd, 'acr-xaccount.yaml'), 'utf8');
+    assert.match(text, /^# mine/, 'the file is merged, not rewritten');
+    const config = parse(text);
+    assert.deepEqual([config.auth.mode, config.auth.expireDuration, config.network.mode, config.addon.edition], ['worker-role', 10800, 'peering', 'self-managed']);
+  });
+
+  it('with every setting given it asks nothing, even in a terminal', async () => {
+    const cwd = tmp('acrx-pty-flags-');
+    // The sandbox scenario supplies the cluster and registry IDs; the flags the rest.
+    const flags = ['--network', 'public', '--auth', 'rrsa', '--edition', 'managed', '--dry-run'];
+    const { code, screen } = await session(['--sandbox-state', join(cwd, 'sandbox'), 'init', '--sandbox', ...flags], cwd, async (t) => {
+      await t.waitFor(/Internet, to the registry's public endpoint/, 30_000);
+    });
+    assert.ok(code === 0 || code === 3, `exit ${code}\n${screen.slice(-800)}`);
+    assert.doesNotMatch(screen, /^\? /m, 'no question');
+    assert.doesNotMatch(screen, /a few questions/);
+  });
+});
+
+/** `sandbox serve` in the background: its endpoint and its aliyun CLI profiles file (sandbox-a, sandbox-b). */
+function serve(stateDir: string): Promise<{ endpoint: string; profiles: string; stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, '--sandbox-state', stateDir, 'sandbox', 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!out.includes('\n')) return;
+      const info = JSON.parse(out.split('\n')[0]!) as { endpoint: string; profiles: string };
+      resolve({ ...info, stop: () => child.kill('SIGINT') });
+    });
+    child.once('close', (code) => reject(new Error(`sandbox serve exited ${code}`)));
+  });
+}
+
+describe('init in a terminal, with the user\'s aliyun CLI profiles', () => {
+  it('lists the profiles, shows whose account each is at once, and refuses B == A inline', async () => {
+    const cwd = tmp('acrx-pty-profiles-');
+    const sandbox = await serve(join(cwd, 'sandbox'));
+    try {
+      mkdirSync(join(cwd, '.aliyun'));
+      copyFileSync(sandbox.profiles, join(cwd, '.aliyun', 'config.json'));
+      const { code, screen } = await session(['--endpoint', `all=${sandbox.endpoint}`, 'init', '--dry-run'], cwd, async (t) => {
+        await t.select('Account A (owns the ACK cluster): credentials', /profile sandbox-a/);
+        await t.waitFor(/Account A: 1760312345678901\s+acs:ram::1760312345678901:root/);
+        await t.select('Account B (owns the ACR registry): credentials', /profile sandbox-a/);
+        await t.waitFor(/that is account A again \(1760312345678901\): B must be the account that owns the registry/);
+        await t.select('Account B (owns the ACR registry): credentials', /profile sandbox-b/);
+        await t.waitFor(/Account B: 1580298765432109/);
+        await t.waitFor(/\? ACK cluster \(account A\)/);
+        await t.settle();
+        t.press(CTRL_C);
+      });
+      assert.equal(code, 130, screen.slice(-800));
+      assert.match(screen, /assume a role in B with A's credentials/, 'B may also be a role assumed with A\'s credentials');
+      assert.doesNotMatch(screen, /access_key_secret|LTAI\w{20}/, 'no key material on screen');
+    } finally {
+      sandbox.stop();
+    }
+  });
+});
+
+describe('init without a terminal', () => {
+  it('without --yes and with settings missing, exits non-zero listing the flags, and writes nothing', async () => {
+    const cwd = tmp('acrx-notty-');
+    const r = await runCli(['--sandbox-state', join(cwd, 'sandbox'), 'init', '--sandbox'], { cwd, env: { HOME: cwd } });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /init needs these settings, and there is no terminal to ask for them/);
+    assert.match(r.stderr, /network is missing: pass --network public\|peering\|cen/);
+    assert.match(r.stderr, /auth is missing: pass --auth rrsa\|worker-role\|access-key/);
+    assert.match(r.stderr, /addon is missing: pass --edition managed\|self-managed/);
+    assert.equal(existsSync(join(cwd, 'acr-xaccount.yaml')), false);
+    const bare = await runCli(['init', '--network', 'cen', '--yes'], { cwd, env: { HOME: cwd } });
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /accountA is missing: pass --region-a REGION .* and --cluster-id ID/);
+  });
+});
