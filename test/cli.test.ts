@@ -152,14 +152,14 @@ describe('bad input', () => {
 });
 
 describe('accounts', () => {
-  it('confirms both identities, then says which steps are still to come (exit 3); --verbose shows the calls without secrets', async () => {
-    const r = await runCli(['plan', ...SETTINGS, '--profile-a', 'a', '--profile-b', 'b', '--endpoint', `sts=${fake.url}`, '--verbose'], { cwd: workdir(), env: env() });
-    assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /Accounts confirmed \(account A 1000\*\*\*\*0001, account B 2000\*\*\*\*0002\)/);
-    assert.match(r.stderr, /verify \(issue #6\)/);
-    assert.doesNotMatch(r.stderr, /network \(issue #5\)/, 'the network step exists now');
+  it('confirms both identities, then (every step exists now) goes on to discovery; --verbose shows the calls without secrets', async () => {
+    // Every endpoint is the fake: it answers only GetCallerIdentity, so discovery of A's cluster is the first thing to fail.
+    const r = await runCli(['plan', ...SETTINGS, '--profile-a', 'a', '--profile-b', 'b', '--endpoint', `all=${fake.url}`, '--verbose'], { cwd: workdir(), env: env() });
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /issue #\d/, 'no step is missing any more');
     assert.match(r.stderr, /\[call \d\] A Sts:GetCallerIdentity read ok/);
     assert.match(r.stderr, /\[call \d\] B Sts:GetCallerIdentity read ok/);
+    assert.match(r.stderr, /\[call \d\] A CS:DescribeClusterDetail read InvalidAction\.NotFound/);
     assertNoSecret(r.stdout + r.stderr);
   });
 
@@ -172,8 +172,9 @@ describe('accounts', () => {
   it('--sandbox confirms the simulator\'s two accounts in process and keeps its world in --sandbox-state', async () => {
     const state = workdir();
     const r = await runCli(['--sandbox-state', state, 'plan', ...SETTINGS, '--sandbox'], { cwd: workdir(), env: env() });
-    assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /Accounts confirmed \(account A 1760\*\*\*\*8901, account B 1580\*\*\*\*2109\)/);
+    // Every step exists now: planning goes on to discovery, where SETTINGS' cluster is not the simulator's.
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /account A \(1760312345678901\) has no ACK cluster c8864f6d1c0bd4a1f9dd/);
     assert.ok(existsSync(join(state, 'state.json')));
     const profiles = readFileSync(join(state, 'aliyun-config.json'), 'utf8');
     assert.match(profiles, /"name": "sandbox-a"/);
@@ -191,8 +192,9 @@ describe('init', () => {
 
   it('with all flags, saves the config (no secrets) after confirming the accounts', async () => {
     const cwd = workdir();
-    const r = await runCli(['init', ...SETTINGS, '--profile-a', 'a', '--profile-b', 'b', '--endpoint', `sts=${fake.url}`], { cwd, env: env() });
-    assert.equal(r.code, 3, r.stderr);
+    // Every endpoint is the fake (it answers only GetCallerIdentity): the config is saved before discovery fails.
+    const r = await runCli(['init', ...SETTINGS, '--profile-a', 'a', '--profile-b', 'b', '--endpoint', `all=${fake.url}`], { cwd, env: env() });
+    assert.equal(r.code, 1, r.stderr);
     const saved = readFileSync(join(cwd, 'acr-xaccount.yaml'), 'utf8');
     assert.match(saved, /apiVersion: acr-xaccount\/v1/);
     assert.match(saved, /instanceId: cri-abc123/);

@@ -150,9 +150,10 @@ describe('rendering', () => {
     assert.match(renderPlanText(plan, { color: true }), /\x1b\[32m\+ create/);
   });
 
-  it('says "No changes" for a finished setup', () => {
-    const done = createPlan([action('a', 'noop'), action('b', 'noop')]);
+  it('says "No changes" for a finished setup, even with a check (the test pull) to run', () => {
+    const done = createPlan([action('a', 'noop'), action('b', 'noop'), action('verify.pull', 'check')]);
     assert.equal(hasChanges(done), false);
+    assert.match(renderPlanText(done, { color: false }), /\? check {2}do verify\.pull/);
     assert.match(renderPlanText(done, { color: false }), /No changes\. The setup matches the configuration\.$/);
   });
 
@@ -162,7 +163,7 @@ describe('rendering', () => {
     assert.doesNotMatch(text, /s3cr3t/);
     assert.equal(json.formatVersion, 1);
     assert.equal(json.changes, true);
-    assert.deepEqual(json.summary, { create: 2, update: 1, delete: 1, wait: 1, noop: 1 });
+    assert.deepEqual(json.summary, { create: 2, update: 1, delete: 1, wait: 1, check: 0, noop: 1 });
     assert.deepEqual(Object.keys(json.actions[0]), ['id', 'step', 'account', 'change', 'title', 'dependsOn', 'detail']);
     const peering = json.actions.find((a: any) => a.id === 'network.peering');
     assert.deepEqual(peering.detail, { AcceptingVpcId: 'vpc-b', InstanceId: { knownAfterApply: true } });

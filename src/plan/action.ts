@@ -2,7 +2,8 @@
 import type { StepName } from '../config/choices.js';
 
 export type Account = 'A' | 'B';
-export type ChangeKind = 'create' | 'update' | 'delete' | 'noop' | 'wait';
+/** `check` runs like the others but changes nothing the user owns (the test pull): it never makes a plan "changed". */
+export type ChangeKind = 'create' | 'update' | 'delete' | 'noop' | 'wait' | 'check';
 export type ActionStep = StepName | 'preflight';
 
 /** A value only the cloud can tell, once the action has run (an ID, an address). */

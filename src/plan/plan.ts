@@ -6,6 +6,7 @@ export interface PlanSummary {
   update: number;
   delete: number;
   wait: number;
+  check: number;
   noop: number;
 }
 
@@ -65,7 +66,7 @@ export function createPlan(actions: readonly Action[], notes: string[] = []): Pl
 }
 
 export function summarize(plan: Plan): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, delete: 0, wait: 0, noop: 0 };
+  const summary: PlanSummary = { create: 0, update: 0, delete: 0, wait: 0, check: 0, noop: 0 };
   for (const action of plan.actions) summary[action.change satisfies ChangeKind]++;
   return summary;
 }

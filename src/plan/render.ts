@@ -18,8 +18,8 @@ export interface RenderOptions {
   accounts?: Partial<Record<Account, string>>;
 }
 
-const SYMBOL: Record<ChangeKind, string> = { create: '+', update: '~', delete: '-', wait: '>', noop: ' ' };
-const VERB: Record<ChangeKind, string> = { create: 'create', update: 'update', delete: 'delete', wait: 'wait', noop: 'unchanged' };
+const SYMBOL: Record<ChangeKind, string> = { create: '+', update: '~', delete: '-', wait: '>', check: '?', noop: ' ' };
+const VERB: Record<ChangeKind, string> = { create: 'create', update: 'update', delete: 'delete', wait: 'wait', check: 'check', noop: 'unchanged' };
 
 function paint(c: ChalkInstance, change: ChangeKind, text: string): string {
   switch (change) {
@@ -30,6 +30,7 @@ function paint(c: ChalkInstance, change: ChangeKind, text: string): string {
     case 'delete':
       return c.red(text);
     case 'wait':
+    case 'check':
       return c.cyan(text);
     default:
       return c.dim(text);

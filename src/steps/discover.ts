@@ -1,16 +1,19 @@
 // Discovery shared by every step: the cluster in A and the registry in B, read in parallel.
 import type { Config } from '../config/schema.js';
 import type { Identities } from '../cloud/identity.js';
-import { UserError } from '../errors.js';
+import { describeError, UserError } from '../errors.js';
 import type { BaseFacts, StepClients } from './step.js';
 
 export async function discoverBase(config: Config, identities: Identities, clients: StepClients): Promise<BaseFacts> {
   const [cs, cr] = await Promise.all([import('../cloud/cs.js'), import('../cloud/cr.js')]);
   const { clusterId } = config.accountA;
   const { instanceId } = config.accountB;
+  const reading = (what: string) => (error: unknown): never => {
+    throw new UserError(`could not read ${what}: ${describeError(error)}\nCheck that the profile has the read permissions listed in the README ("RAM permissions").`);
+  };
   const [cluster, instance, endpoints, vpcEndpoint] = await Promise.all([
-    cs.describeClusterDetail(clients.A, clusterId),
-    cr.getInstance(clients.B, instanceId),
+    cs.describeClusterDetail(clients.A, clusterId).catch(reading(`cluster ${clusterId} in account A`)),
+    cr.getInstance(clients.B, instanceId).catch(reading(`ACR instance ${instanceId} in account B`)),
     cr.listInstanceEndpoint(clients.B, instanceId).catch(() => []),
     cr.getInstanceVpcEndpoint(clients.B, instanceId).catch(() => undefined),
   ]);
