@@ -42,7 +42,7 @@ export async function buildPlan(ctx: CommandContext, session: Session): Promise<
 }
 
 /** The clients steps act through, and A's kubeconfig on demand (the --kubeconfig file, else from CS). */
-function stepClients(ctx: CommandContext, session: Session): StepClients {
+export function stepClients(ctx: CommandContext, session: Session): StepClients {
   let kubeconfig: Promise<string> | undefined;
   return {
     A: session.cloud.account('A'),
