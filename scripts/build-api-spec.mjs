@@ -120,6 +120,64 @@ const CORRECTIONS = [
   },
 ];
 
+// APIs the metadata extract lacks, in its own shape ("api-docs" API objects, prose left out), each with where it
+// comes from; compacted like every other API. One the extract gains later is taken from the extract instead.
+const ADDITIONS = [
+  {
+    product: 'CS',
+    api: 'UnInstallClusterAddons',
+    source: {
+      sdk: '@alicloud/cs20151215 Client.unInstallClusterAddonsWithOptions(ClusterId, UnInstallClusterAddonsRequest{addons: [{name, cleanupCloudResources}]}): POST /clusters/{ClusterId}/components/uninstall, JSON body = the addons array (UnInstallClusterAddonsRequestAddons wire names name, cleanup_cloud_resources); UnInstallClusterAddonsResponseBody cluster_id, request_id, task_id',
+      docs: 'https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/developer-reference/api-uninstallclusteraddons (RAM action cs:UnInstallClusterAddons, access level delete; task_id in the response since the 2024-12-12 change; no API-specific error codes listed)',
+    },
+    definition: {
+      path: '/clusters/{ClusterId}/components/uninstall',
+      methods: ['post'],
+      systemTags: { operationType: 'delete' },
+      parameters: [
+        { name: 'ClusterId', in: 'path', schema: { type: 'string', required: true } },
+        {
+          name: 'body',
+          in: 'body',
+          style: 'json',
+          schema: {
+            type: 'array',
+            required: false,
+            items: {
+              type: 'object',
+              required: false,
+              properties: {
+                name: { type: 'string', required: false },
+                cleanup_cloud_resources: { type: 'boolean', required: false },
+              },
+            },
+          },
+        },
+      ],
+      responses: {
+        200: {
+          schema: {
+            type: 'object',
+            properties: { cluster_id: { type: 'string' }, task_id: { type: 'string' }, request_id: { type: 'string' } },
+          },
+        },
+      },
+      errorCodes: {},
+    },
+  },
+];
+
+/** The product's APIs: the extract's, plus the ADDITIONS it does not have (noted as a quirk once it has them). */
+function apisWithAdditions(meta, ctx) {
+  const apis = { ...meta.apis };
+  for (const a of ADDITIONS) {
+    if (a.product !== meta.info.product) continue;
+    if (apis[a.api]) ctx.quirks.add(`addition ${a.api} is now in the metadata (the metadata's is used; drop it from ADDITIONS)`);
+    else apis[a.api] = a.definition;
+  }
+  return apis;
+}
+
 function compactApi(name, api, info, ctx) {
   ctx.api = name;
   const out = {};
@@ -149,8 +207,9 @@ function compactEndpoints(meta) {
 function buildProductSpec(meta) {
   const info = meta.info;
   const ctx = { schemas: meta.components?.schemas ?? {}, quirks: new Set(), api: '' };
+  const source = apisWithAdditions(meta, ctx);
   const apis = {};
-  for (const name of Object.keys(meta.apis).sort()) apis[name] = compactApi(name, meta.apis[name], info, ctx);
+  for (const name of Object.keys(source).sort()) apis[name] = compactApi(name, source[name], info, ctx);
   const spec = {
     generatedBy: GENERATOR,
     product: info.product,

@@ -159,6 +159,41 @@ describe('apply --step auth --step addon, every supported row', { concurrency: 4
   });
 });
 
+describe('replacing the other edition', () => {
+  it('--replace-edition uninstalls the self-managed helper, installs the managed one carrying the other instance; without it, refused with no write', async () => {
+    const dir = fresh();
+    const refusedRun = await acrx(dir, 'existing-helper-config', 'apply', 'rrsa', 'managed', ['--yes', '--verbose']);
+    assert.equal(refusedRun.code, 1);
+    assert.match(refusedRun.stderr, /self-managed edition \(aliyun-acr-credential-helper\) is installed.*--replace-edition/);
+    assert.deepEqual(refusedRun.stderr.split('\n').filter((l) => l.startsWith('[call') && / write /.test(l)), []);
+    const before = snapshot(load(dir));
+    assert.deepEqual(addonNames(load(dir)), ['aliyun-acr-credential-helper']);
+
+    const applied = await acrx(dir, 'existing-helper-config', 'apply', 'rrsa', 'managed', ['--yes', '--verbose', '--replace-edition']);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /- delete Uninstall add-on aliyun-acr-credential-helper \(the self-managed edition\), replaced by the managed edition/);
+    const writes = applied.stderr.split('\n').filter((l) => / CS:\w+ write /.test(l)).map((l) => /CS:(\w+)/.exec(l)![1]);
+    assert.deepEqual(writes, ['ModifyCluster', 'UnInstallClusterAddons', 'InstallClusterAddons'], 'RRSA first, then the old edition out, ours in');
+
+    const world = load(dir);
+    assert.deepEqual(addonNames(world), ['managed-aliyun-acr-credential-helper'], 'the self-managed edition is gone');
+    const id = String(sandboxMeta(world).facts.clusterId);
+    const helper = clusterFacts(world, id)!.credentialHelper!;
+    assert.deepEqual([helper.edition, helper.state], ['managed', 'active']);
+    const moved = (helper.config.AcrInstanceInfo as Record<string, unknown>[]).map((e) => e.instanceId);
+    assert.deepEqual(moved, ['cri-otherteam00001', sandboxMeta(world).facts.instanceId], "the other team's instance moved to the managed edition");
+    assert.ok(kubeStore(world, id).get('Deployment', 'kube-system', 'aliyun-acr-credential-helper'), 'the managed edition runs its own helper');
+    assert.deepEqual(configMap(world), (before as { configMap: unknown }).configMap, 'the ConfigMap is not ours to delete: kept as it was');
+    const chain = chainOf(dir);
+    assert.ok(chain.ok && chain.mayPull, chain.detail);
+    assert.match(chain.arn!, ROLE_B);
+
+    const again = await acrx(dir, 'existing-helper-config', 'plan', 'rrsa', 'managed', ['--detailed-exitcode', '--replace-edition']);
+    assert.equal(again.code, 0, `${again.stdout}${again.stderr}`);
+    assert.match(again.stdout, /No changes\./);
+  });
+});
+
 describe('nothing is written', { concurrency: 4 }, () => {
   it('--dry-run: only reads in the call log, RAM, ACK and the ConfigMap as they were', async () => {
     const dir = fresh();
@@ -212,6 +247,11 @@ function configMap(world: World): Record<string, string> {
 function entryOf(world: World): Record<string, unknown> {
   const entries = parseYaml(configMap(world)['acr-registry-info'] ?? '') as Record<string, unknown>[];
   return entries.find((e) => e.instanceId === sandboxMeta(world).facts.instanceId) ?? {};
+}
+
+function addonNames(world: World): string[] {
+  const cluster = clusterFacts(world, String(sandboxMeta(world).facts.clusterId))!;
+  return cluster.addons.map((a) => a.name).filter((n) => n.includes('acr-credential-helper'));
 }
 
 function userKeys(world: World): { id: string; secret: string }[] {

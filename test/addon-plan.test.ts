@@ -1,5 +1,5 @@
 // The add-on planners on hand-built facts (no I/O): the managed config built from the schema CS hands out, the
-// self-managed install and ConfigMap entry, the helper restart, and preflight.
+// self-managed install and ConfigMap entry, the helper restart, replacing the other edition, and preflight.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -12,7 +12,7 @@ import { markPlanning } from '../src/steps/auth/together.js';
 import { registryEntry } from '../src/steps/addon/entry.js';
 import type { AddonFacts } from '../src/steps/addon/facts.js';
 import { step } from '../src/steps/addon/index.js';
-import { managedConfig, managedLayout, type ManagedLayout } from '../src/steps/addon/managed.js';
+import { carriableEntries, managedConfig, managedLayout, withCarried, type ManagedLayout } from '../src/steps/addon/managed.js';
 import { helperVersionAtLeast } from '../src/steps/addon/preflight.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
 
@@ -143,6 +143,12 @@ describe('managed edition', () => {
     const wanted = managedConfig(layout_, { notifyEmail: 'ops@example.com' }, cfg, registryEntry(cfg, baseFacts(), { oidcProviderArn: OIDC_ARN }));
     const installed = { name: 'managed-aliyun-acr-credential-helper', version: 'v1', state: 'active', config: JSON.stringify(wanted) };
     assert.equal(step.plan(cfg, facts('managed', { installed: { managed: installed } }), baseFacts(), clients)[0]!.change, 'noop');
+    // The same domains in another order (as a hand-made setup may list them) are the same entry.
+    const list = wanted[layout_.listKey] as { domains?: string }[];
+    const reordered = { ...wanted, [layout_.listKey]: list.map((e) => ({ ...e, domains: String(e.domains ?? '').split(',').reverse().join(',') })) };
+    assert.notEqual(JSON.stringify(reordered), JSON.stringify(wanted));
+    const byHand = { ...installed, config: JSON.stringify(reordered) };
+    assert.equal(step.plan(cfg, facts('managed', { installed: { managed: byHand } }), baseFacts(), clients)[0]!.change, 'noop');
     const changed = config('rrsa', 'managed', { addon: { watchNamespaces: ['apps'] } });
     const update = step.plan(changed, facts('managed', { installed: { managed: installed } }), baseFacts(), clients)[0]!;
     assert.equal(update.change, 'update');
@@ -222,7 +228,8 @@ describe('add-on preflight', () => {
     const installed = { 'self-managed': { name: 'aliyun-acr-credential-helper', version: 'v23.02.06.1-74e2172-aliyun', state: 'active', config: '' } };
     assert.match(step.preflight(cfg, facts('managed', { installed }), baseFacts()).join('\n'), /self-managed edition .* installed.*--replace-edition/);
     const replace = config('rrsa', 'managed', { addon: { replaceEdition: true } });
-    assert.match(step.preflight(replace, facts('managed', { installed }), baseFacts()).join('\n'), /uninstall aliyun-acr-credential-helper in the ACK console/);
+    markPlanning(replace, 'auth');
+    assert.deepEqual(step.preflight(replace, facts('managed', { installed }), baseFacts()), [], 'with the flag, the add-on step replaces it');
   });
 
   it('refuses editions the cluster does not run, Personal Edition after 2024-09-08, and an old self-managed helper for RRSA', () => {
@@ -240,5 +247,88 @@ describe('add-on preflight', () => {
   it('without the auth step: refuses when RRSA is off or no AccessKey is configured', () => {
     assert.match(step.preflight(config('rrsa', 'managed'), facts('managed'), baseFacts(false)).join('\n'), /RRSA is off.*--step auth/);
     assert.match(step.preflight(config('access-key', 'self-managed'), facts('self-managed', { user: { attached: [], keys: [] } }), baseFacts()).join('\n'), /--step auth/);
+  });
+});
+
+describe('replacing the other edition (--replace-edition)', () => {
+  const SELF_INSTALLED = { name: 'aliyun-acr-credential-helper', version: 'v23.02.06.1-74e2172-aliyun', state: 'active', config: '{"tokenMode":"auto"}' };
+  const OTHER = { instanceId: 'cri-otherteam00001', regionId: 'cn-beijing', domains: 'other-registry-vpc.cn-beijing.cr.aliyuncs.com', assumeRoleARN: 'acs:ram::1999888877776666:role/other-puller', expireDuration: '3600' };
+  const PLACEHOLDER = { instanceId: '' };
+  const helperConfig = (entries: Record<string, string | number>[]) => ({ data: { 'acr-registry-info': 'as parsed below' }, entries });
+  const replace = (edition: Config['addon']['edition'], auth = true) => {
+    const cfg = config(edition === 'managed' ? 'rrsa' : 'worker-role', edition, { addon: { replaceEdition: true } });
+    if (auth) markPlanning(cfg, 'auth');
+    return cfg;
+  };
+  const layout = managedLayout(MANAGED_SCHEMA, 'v1') as ManagedLayout;
+
+  it('self-managed -> managed: uninstall (delete) after auth, then install ours carrying the other instance; no restart of pods that go away', () => {
+    const cfg = replace('managed');
+    const pods = [{ name: 'aliyun-acr-credential-helper-abc', createdMs: 1_000 }];
+    const actions = step.plan(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfig: helperConfig([OTHER, PLACEHOLDER]), helperPods: pods }), baseFacts(false), clients);
+    assert.deepEqual(actions.map((a) => [a.id, a.change]), [['addon.uninstall', 'delete'], ['addon.install', 'create']]);
+    const [uninstall, install] = actions;
+    assert.deepEqual(uninstall!.dependsOn, ['auth.rrsa', 'auth.role-a-policy', 'auth.role-b-policy'], 'a run that fails in auth leaves the old helper serving');
+    assert.deepEqual(install!.dependsOn, ['auth.rrsa', 'auth.role-a-policy', 'auth.role-b-policy', 'addon.uninstall']);
+    assert.match(uninstall!.title, /Uninstall add-on aliyun-acr-credential-helper \(the self-managed edition\), replaced by the managed edition/);
+    assert.deepEqual(uninstall!.detail, { addon: 'aliyun-acr-credential-helper', version: 'v23.02.06.1-74e2172-aliyun', cleanupCloudResources: false, otherInstancesMoved: ['cri-otherteam00001'] });
+    assert.deepEqual(install!.detail!.otherInstancesMovedIn, ['cri-otherteam00001'], 'the placeholder entry serves nothing and is not carried');
+    const rendered = renderPlanText(createPlan(actions.map((a) => ({ ...a, dependsOn: a.dependsOn?.filter((d) => d.startsWith('addon.')) }))), { color: false });
+    assert.match(rendered, /- delete Uninstall add-on aliyun-acr-credential-helper/);
+  });
+
+  it('the carried entries join the managed config in its shape; an instance already listed keeps its entry; an AccessKey entry cannot move', () => {
+    const { carried, left } = carriableEntries(layout, [OTHER, { instanceId: 'cri-keyed', regionId: 'cn-beijing', customAccessKey: 'LTAIother', customAccessKeySecret: SECRET }]);
+    assert.deepEqual(carried, [{ ...OTHER, expireDuration: 3600 }]);
+    assert.deepEqual(left, ['cri-keyed (no field for customAccessKey, customAccessKeySecret)']);
+    const cfg = replace('managed');
+    const entry = registryEntry(cfg, baseFacts(), { oidcProviderArn: OIDC_ARN });
+    const fresh = managedConfig(layout, withCarried(layout, {}, carried), cfg, entry);
+    assert.deepEqual((fresh.AcrInstanceInfo as { instanceId: string }[]).map((e) => e.instanceId), ['cri-otherteam00001', INSTANCE]);
+    const already = withCarried(layout, { AcrInstanceInfo: [{ instanceId: 'cri-otherteam00001', regionId: 'theirs' }] }, carried);
+    assert.deepEqual(already.AcrInstanceInfo, [{ instanceId: 'cri-otherteam00001', regionId: 'theirs' }]);
+  });
+
+  it('a run stopped after the uninstall resumes with the install, still carrying the ConfigMap\'s entries; a finished one is all noops', () => {
+    const cfg = replace('managed');
+    const resumed = step.plan(cfg, facts('managed', { helperConfig: helperConfig([OTHER]) }), baseFacts(), clients);
+    assert.deepEqual(resumed.map((a) => [a.id, a.change]), [['addon.install', 'create']]);
+    assert.deepEqual(resumed[0]!.detail!.otherInstancesMovedIn, ['cri-otherteam00001']);
+    const wanted = managedConfig(layout, withCarried(layout, {}, carriableEntries(layout, [OTHER]).carried), cfg, registryEntry(cfg, baseFacts(), { oidcProviderArn: OIDC_ARN }));
+    const installed = { managed: { name: 'managed-aliyun-acr-credential-helper', version: 'v1', state: 'active', config: JSON.stringify(wanted) } };
+    const done = step.plan(cfg, facts('managed', { installed, helperConfig: helperConfig([OTHER]) }), baseFacts(), clients);
+    assert.deepEqual(done.map((a) => [a.id, a.change]), [['addon.install', 'noop']]);
+  });
+
+  it('without the flag: no uninstall is planned, and preflight names the flag', () => {
+    const cfg = config('rrsa', 'managed');
+    const f = facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfig: helperConfig([OTHER]) });
+    assert.equal(step.plan(cfg, f, baseFacts(), clients).find((a) => a.id === 'addon.uninstall'), undefined);
+    assert.match(step.preflight(cfg, f, baseFacts()).join('\n'), /self-managed edition \(aliyun-acr-credential-helper\) is installed .*Pass --replace-edition to uninstall it/);
+  });
+
+  it('preflight refuses a replacement that would cut another instance off, or whose ConfigMap cannot be read, without showing a secret', () => {
+    const cfg = replace('managed');
+    const keyed = { instanceId: 'cri-keyed', regionId: 'cn-beijing', customAccessKey: 'LTAIother', customAccessKeySecret: SECRET };
+    const problems = step.preflight(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfig: helperConfig([OTHER, keyed]) }), baseFacts()).join('\n');
+    assert.match(problems, /serves cri-keyed \(no field for customAccessKey, customAccessKeySecret\).*cut those pulls off.*--edition self-managed/);
+    assert.ok(!problems.includes(SECRET) && !problems.includes('LTAIother'));
+    const broken = step.preflight(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfigError: 'acr-registry-info is not valid YAML' }), baseFacts()).join('\n');
+    assert.match(broken, /cannot move to the managed edition.*kubectl -n kube-system edit configmap acr-configuration/);
+  });
+
+  it('managed -> self-managed: uninstall, install after it, and the managed config\'s other instances join the ConfigMap (one already there keeps its entry)', () => {
+    const cfg = replace('self-managed');
+    const managedCfg = { AcrInstanceInfo: [OTHER, { instanceId: 'cri-inconfigmap', regionId: 'cn-beijing' }, { instanceId: INSTANCE, regionId: 'cn-hangzhou' }], enableRRSA: true };
+    const installed = { managed: { name: 'managed-aliyun-acr-credential-helper', version: 'v24.01.29.1-5318af4-aliyun', state: 'active', config: JSON.stringify(managedCfg) } };
+    const a = byId(step.plan(cfg, facts('self-managed', { installed, helperConfig: helperConfig([{ instanceId: 'cri-inconfigmap' }]) }), baseFacts(), clients));
+    assert.deepEqual(Object.keys(a), ['addon.uninstall', 'addon.install', 'addon.config']);
+    assert.equal(a['addon.uninstall']!.detail!.addon, 'managed-aliyun-acr-credential-helper');
+    assert.deepEqual(a['addon.uninstall']!.detail!.otherInstancesMoved, ['cri-otherteam00001', 'cri-inconfigmap']);
+    assert.equal(a['addon.install']!.change, 'create');
+    assert.deepEqual(a['addon.install']!.dependsOn, ['auth.worker-role-policy', 'auth.role-b-policy', 'addon.uninstall']);
+    assert.deepEqual(a['addon.config']!.detail!.otherInstancesMovedIn, ['cri-otherteam00001']);
+    assert.deepEqual(a['addon.config']!.dependsOn, ['addon.install', 'auth.worker-role-policy', 'auth.role-b-policy']);
+    assert.doesNotThrow(() => createPlan(Object.values(a).map((x) => ({ ...x, dependsOn: x.dependsOn?.filter((d) => d.startsWith('addon.')) }))));
   });
 });

@@ -717,6 +717,7 @@ describe('all functions', () => {
       getClusterAddonInstance: (x) => csAddons.getClusterAddonInstance(x, 'c1', 'a'),
       installClusterAddons: (x) => csAddons.installClusterAddons(x, 'c1', [{ name: 'a', version: 'v1', config: '{}' }]),
       modifyClusterAddon: (x) => csAddons.modifyClusterAddon(x, 'c1', 'a', '{}'),
+      uninstallClusterAddons: (x) => csAddons.uninstallClusterAddons(x, 'c1', [{ name: 'a', cleanupCloudResources: false }]),
       describeClusterAddonMetadata: (x) => csAddons.describeClusterAddonMetadata(x, 'c1', 'a', 'v1'),
       listAddons: (x) => csAddons.listAddons(x, { clusterId: 'c1', regionId: 'cn-hangzhou', clusterType: 'ManagedKubernetes', profile: 'Default', clusterSpec: 's', clusterVersion: '1.31' }),
     },

@@ -46,24 +46,26 @@ describe('sandbox command', () => {
       const home = tmp('acrx-home-');
       mkdirSync(join(home, '.aliyun'));
       writeFileSync(join(home, '.aliyun', 'config.json'), readFileSync(info.profiles));
+      const facts = JSON.parse((await runCli(['sandbox', 'scenarios', '--json'])).stdout).find((s: { name: string }) => s.name === 'default');
       const r = await runCli(
-        ['plan', '--profile-a', 'sandbox-a', '--profile-b', 'sandbox-b', '--endpoint', `all=${info.endpoint}`, '--region-a', 'cn-hangzhou', '--cluster-id', 'c1234567', '--region-b', 'cn-hangzhou', '--instance-id', 'cri-x1', '--network', 'public', '--auth', 'rrsa', '--edition', 'managed'],
+        ['plan', '--detailed-exitcode', '--profile-a', 'sandbox-a', '--profile-b', 'sandbox-b', '--endpoint', `all=${info.endpoint}`, '--region-a', 'cn-hangzhou', '--cluster-id', facts.clusterId, '--region-b', 'cn-hangzhou', '--instance-id', facts.instanceId, '--network', 'public', '--auth', 'rrsa', '--edition', 'managed'],
         { cwd: tmp('acrx-cwd-'), env: { HOME: home } },
       );
-      assert.equal(r.code, 3, r.stderr);
-      assert.match(r.stderr, new RegExp(`account A ${info.accounts.A.accountId.slice(0, 4)}`));
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stdout, new RegExp(`account A ${info.accounts.A.accountId.slice(0, 4)}`));
+      assert.match(r.stdout, /Plan: \d+ to create/);
     } finally {
       assert.equal(await stop(), 0);
     }
     assert.ok(existsSync(join(dir, 'state.json')), 'the world is saved');
   });
 
-  it('init --sandbox takes the cluster and instance IDs from the scenario, confirms both accounts, saves the config', async () => {
+  it('init --sandbox takes the cluster and instance IDs from the scenario, saves the config, and without a terminal asks for --yes', async () => {
     const state = tmp('acrx-init-');
     const cwd = tmp('acrx-cwd-');
     const r = await runCli(['--sandbox-state', state, 'init', '--sandbox', '--network', 'peering', '--auth', 'rrsa', '--edition', 'managed'], { cwd });
-    assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /Accounts confirmed/);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /pass --yes/);
     const facts = JSON.parse((await runCli(['sandbox', 'scenarios', '--json'])).stdout).find((s: { name: string }) => s.name === 'default');
     const saved = readFileSync(join(cwd, 'acr-xaccount.yaml'), 'utf8');
     assert.match(saved, new RegExp(`clusterId: ${facts.clusterId}`));

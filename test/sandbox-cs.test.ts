@@ -23,12 +23,14 @@ import {
   listAddons,
   listClusterAddonInstances,
   modifyClusterAddon,
+  uninstallClusterAddons,
 } from '../src/cloud/cs-addons.js';
 import { getOIDCProvider } from '../src/cloud/ims.js';
 import type { AccountClient } from '../src/cloud/session.js';
 import { Cloud } from '../src/cloud/session.js';
 import { ApiError, type CallContext } from '../src/sandbox/api.js';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/index.js';
+import { kubeStore } from '../src/sandbox/kube/index.js';
 import { cs } from '../src/sandbox/products/cs.js';
 import { ims } from '../src/sandbox/products/ims.js';
 import { findCluster, kubeTokenValid, nodePoolUserData, rrsaIssuer, setTaskFault } from '../src/sandbox/state/cs.js';
@@ -353,6 +355,80 @@ describe('sandbox CS: add-ons', () => {
   });
 });
 
+describe('sandbox CS: uninstalling add-ons', () => {
+  const helperObjects = (clusterId: string) => {
+    const store = kubeStore(sandbox.world, clusterId);
+    return ['Deployment', 'ServiceAccount', 'ConfigMap'].filter((kind) => store.get(kind as 'Deployment', 'kube-system', kind === 'ConfigMap' ? 'acr-configuration' : SELF));
+  };
+
+  it('runs a task: deleting, then gone (AddonNotFound); the helper\'s workload leaves kube-system, its ConfigMap stays; then the other edition installs', async () => {
+    const cluster = seed({ name: 'addons-uninstall' });
+    const id = cluster.clusterId;
+    await waitTask(A, await installClusterAddons(A, id, [{ name: SELF, config: '{"tokenMode":"auto"}' }]));
+    assert.equal((await getClusterAddonInstance(A, id, SELF))!.state, 'active');
+    assert.deepEqual(helperObjects(id), ['Deployment', 'ServiceAccount', 'ConfigMap'], 'the install started the workload and its default ConfigMap');
+
+    const taskId = await uninstallClusterAddons(A, id, [{ name: SELF }]);
+    assert.match(taskId, /^T-[0-9a-f]{24}$/);
+    const sent = [...cloud.log.records].reverse().find((r) => r.action === 'UnInstallClusterAddons')!;
+    assert.deepEqual(sent.params, { ClusterId: id, body: [{ name: SELF, cleanup_cloud_resources: false }] }, 'the call log shows the body as sent');
+    assert.equal((await getClusterAddonInstance(A, id, SELF))!.state, 'deleting');
+    assert.ok((await listClusterAddonInstances(A, id)).some((a) => a.name === SELF && a.state === 'deleting'));
+    const during = (await call('DescribeClusterAddonsUpgradeStatus', { pathParams: { ClusterId: id }, query: { componentIds: JSON.stringify([SELF]) } })) as Record<string, { tasks: { status: string } }>;
+    assert.equal(during[SELF]!.tasks.status, 'Running');
+    await assert.rejects(installClusterAddons(A, id, [{ name: MANAGED }]), { code: 'AddonConflict' }, 'the other edition waits until the uninstall ends');
+
+    const { task } = await waitTask(A, taskId);
+    assert.equal(task.state, 'success');
+    assert.equal(task.taskType, 'cluster_addon_uninstall');
+    assert.equal(await getClusterAddonInstance(A, id, SELF), undefined);
+    assert.equal(lastOutcome('GetClusterAddonInstance'), 'AddonNotFound');
+    assert.ok(!(await listClusterAddonInstances(A, id)).some((a) => a.name === SELF));
+    const after = (await call('DescribeClusterAddonsUpgradeStatus', { pathParams: { ClusterId: id }, query: { componentIds: JSON.stringify([SELF]) } })) as Record<string, unknown>;
+    assert.deepEqual(after, {}, 'an uninstalled add-on leaves the upgrade-status map');
+    assert.deepEqual(helperObjects(id), ['ConfigMap'], 'Deployment and ServiceAccount gone, the user-edited ConfigMap kept');
+    assert.equal(clusterFacts(sandbox.world, id)!.credentialHelper, undefined);
+    assert.ok(clusterFacts(sandbox.world, id)!.addons.some((a) => a.name === 'coredns'), 'other add-ons untouched');
+
+    await waitTask(A, await installClusterAddons(A, id, [{ name: MANAGED, config: '{"enableRRSA":false}' }]));
+    assert.equal(clusterFacts(sandbox.world, id)!.credentialHelper?.edition, 'managed');
+    assert.ok(helperObjects(id).includes('Deployment'), 'the managed edition starts its own workload');
+  });
+
+  it('refuses: not installed or unknown (AddonNotFound, 404), an empty or nameless list, repeats, an add-on mid-task, a busy cluster, another account', async () => {
+    const cluster = seed({ name: 'addons-uninstall-refusals' });
+    const id = cluster.clusterId;
+    await assert.rejects(uninstallClusterAddons(A, id, [{ name: MANAGED }]), { code: 'AddonNotFound' });
+    await refused(call('UnInstallClusterAddons', { pathParams: { ClusterId: id }, body: [{ name: 'no-such-addon' }] }), 'AddonNotFound', 404);
+    await refused(call('UnInstallClusterAddons', { pathParams: { ClusterId: id }, body: [] }), 'InvalidParameter', 400);
+    await refused(call('UnInstallClusterAddons', { pathParams: { ClusterId: id }, body: [{ cleanup_cloud_resources: true }] }), 'InvalidParameter', 400);
+    await refused(call('UnInstallClusterAddons', { pathParams: { ClusterId: id }, body: [{ name: 'coredns' }, { name: 'coredns' }] }), 'InvalidParameter', 400);
+    // One refused item refuses the whole call: nothing starts.
+    await refused(call('UnInstallClusterAddons', { pathParams: { ClusterId: id }, body: [{ name: 'coredns' }, { name: MANAGED }] }), 'AddonNotFound', 404);
+    assert.equal((await getClusterAddonInstance(A, id, 'coredns'))!.state, 'active');
+
+    await installClusterAddons(A, id, [{ name: 'ack-node-problem-detector' }]);
+    await refused(call('UnInstallClusterAddons', { pathParams: { ClusterId: id }, body: [{ name: 'ack-node-problem-detector' }] }), 'ErrorAddonState', 400);
+    await uninstallClusterAddons(A, id, [{ name: 'metrics-server', cleanupCloudResources: true }]);
+    await assert.rejects(uninstallClusterAddons(A, id, [{ name: 'metrics-server' }]), { code: 'ErrorAddonState' }, 'already being uninstalled');
+    await assert.rejects(uninstallClusterAddons(B, id, [{ name: 'coredns' }]), { code: 'ErrorClusterNotFound' });
+
+    const busy = seed({ name: 'addons-uninstall-busy' });
+    await modifyCluster(A, busy.clusterId, { enableRrsa: true });
+    await assert.rejects(uninstallClusterAddons(A, busy.clusterId, [{ name: 'coredns' }]), { code: 'ErrorClusterState' });
+  });
+
+  it('a failed uninstall leaves the add-on as it was, workload included', async () => {
+    const cluster = seed({ name: 'addons-uninstall-fail' });
+    await waitTask(A, await installClusterAddons(A, cluster.clusterId, [{ name: SELF }]));
+    setTaskFault(sandbox.world, cluster.clusterId, 'fail');
+    const { task } = await waitTask(A, await uninstallClusterAddons(A, cluster.clusterId, [{ name: SELF }]));
+    assert.equal(task.state, 'fail');
+    assert.equal((await getClusterAddonInstance(A, cluster.clusterId, SELF))!.state, 'active');
+    assert.ok(helperObjects(cluster.clusterId).includes('Deployment'));
+  });
+});
+
 describe('sandbox CS: node pools and nodes', () => {
   it('node pool user data round trips; existing nodes keep their hosts, new nodes run the new script', async () => {
     const block = (lines: string[]) => ['#!/bin/bash', "cat > /tmp/acr-hosts <<'EOF'", '# BEGIN acr-xaccount', ...lines, '# END acr-xaccount', 'EOF', 'sed -i "/# BEGIN acr-xaccount/,/# END acr-xaccount/d" /etc/hosts && cat /tmp/acr-hosts >> /etc/hosts', ''].join('\n');
@@ -441,7 +517,7 @@ describe('sandbox CS: state and facts', () => {
 });
 
 describe('sandbox CS: every handler answers in the spec shape', () => {
-  it('implements exactly the 24 CS APIs of the spec', () => {
+  it('implements exactly the 25 CS APIs of the spec (the metadata\'s 24 and UnInstallClusterAddons)', () => {
     const spec = loadSpecs().product('cs')!;
     assert.deepEqual(Object.keys(cs.roa!).sort(), Object.keys(spec.apis).sort());
   });
@@ -483,6 +559,7 @@ describe('sandbox CS: every handler answers in the spec shape', () => {
       ['ModifyClusterAddon', { pathParams: { cluster_id: id, component_id: MANAGED }, body: { config: '{"enableRRSA":true,"watchNamespace":"all"}' } }],
       ['UpgradeClusterAddons', { pathParams: { ClusterId: id }, body: [{ component_name: 'coredns', next_version: 'v1.9.3.10-7dfca203-aliyun' }] }],
       ['InstallClusterAddons', { pathParams: { ClusterId: id }, body: [{ name: 'ack-node-problem-detector', version: '1.2.18' }] }],
+      ['UnInstallClusterAddons', { pathParams: { ClusterId: id }, body: [{ name: 'metrics-server', cleanup_cloud_resources: false }] }],
       ['ModifyCluster', { pathParams: { ClusterId: id }, body: { deletion_protection: true } }],
     ];
     const specs = loadSpecs().product('cs')!;

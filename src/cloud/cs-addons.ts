@@ -1,4 +1,4 @@
-// CS (ACK, ROA) add-ons: what is installed, install and configure (config is a JSON string), schemas, catalogue.
+// CS (ACK, ROA) add-ons: what is installed, install, configure (config is a JSON string) and uninstall, schemas, catalogue.
 import { redact } from '../secrets.js';
 import { CloudError, isNotFound } from './errors.js';
 import type { AccountClient } from './session.js';
@@ -56,6 +56,22 @@ export async function installClusterAddons(acct: AccountClient, clusterId: strin
   const res = await cs(acct, { action: 'InstallClusterAddons', params }, (c, m, rt) => {
     const body = addons.map((a) => new m.InstallClusterAddonsRequestBody({ name: a.name, version: a.version, config: a.config }));
     return c.installClusterAddonsWithOptions(clusterId, new m.InstallClusterAddonsRequest({ body }), {}, rt);
+  });
+  return res.body?.taskId ?? '';
+}
+
+export interface AddonToUninstall {
+  name: string;
+  /** Also release the cloud resources the add-on created (load balancers, disks...); default false. */
+  cleanupCloudResources?: boolean;
+}
+
+/** Uninstalls add-ons; returns the task ID (the add-ons are `deleting` until it ends, then gone). */
+export async function uninstallClusterAddons(acct: AccountClient, clusterId: string, addons: AddonToUninstall[]): Promise<string> {
+  const body = addons.map((a) => ({ name: a.name, cleanup_cloud_resources: a.cleanupCloudResources ?? false }));
+  const res = await cs(acct, { action: 'UnInstallClusterAddons', params: { ClusterId: clusterId, body } }, (c, m, rt) => {
+    const request = new m.UnInstallClusterAddonsRequest({ addons: addons.map((a) => new m.UnInstallClusterAddonsRequestAddons({ name: a.name, cleanupCloudResources: a.cleanupCloudResources ?? false })) });
+    return c.unInstallClusterAddonsWithOptions(clusterId, request, {}, rt);
   });
   return res.body?.taskId ?? '';
 }

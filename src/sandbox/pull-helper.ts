@@ -108,6 +108,17 @@ export function startHelper(world: World, clusterId: string, addonName: string):
 }
 
 /**
+ * What uninstalling the credential helper takes away: its workload (the Deployment, with its pods, and the
+ * ServiceAccount). Assumed: the acr-configuration ConfigMap stays, as user-edited configuration.
+ */
+export function stopHelper(world: World, clusterId: string, addonName: string): void {
+  if (addonName !== HELPER_NAME && addonName !== `managed-${HELPER_NAME}`) return;
+  const store = kubeStore(world, clusterId);
+  if (store.get('Deployment', 'kube-system', HELPER_NAME)) store.delete('Deployment', 'kube-system', HELPER_NAME);
+  if (store.get('ServiceAccount', 'kube-system', HELPER_NAME)) store.delete('ServiceAccount', 'kube-system', HELPER_NAME);
+}
+
+/**
  * The helper's workload in kube-system, as the add-on installs it: a ServiceAccount and a Deployment whose pod's
  * creation time is when the helper (re)started; restarting means deleting the pod.
  */

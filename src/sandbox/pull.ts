@@ -5,10 +5,10 @@ import type { Caller } from './api.js';
 import { nodeInstance, setPodDecider, type KubeObject, type PodDecider, type PodDecision } from './kube/index.js';
 import { publicEgress, registerServiceAddress, resolveFromVpc, routeBetween } from './network-path.js';
 import { crResourceArn, isAllowed } from './policy.js';
-import { credentialChain, ensureHelperWorkload, entryFor, helperView, servesPod, startHelper } from './pull-helper.js';
+import { credentialChain, ensureHelperWorkload, entryFor, helperView, servesPod, startHelper, stopHelper } from './pull-helper.js';
 import { hasImage, registryByDomain, registryFacts, type RegistryFacts } from './state/cr-facts.js';
 import { clusterFacts, type ClusterFacts } from './state/cs-seed.js';
-import { onAddonActive } from './state/cs.js';
+import { onAddonActive, onAddonRemoved } from './state/cs.js';
 import { cidrContains } from './state/vpc.js';
 import type { World } from './world.js';
 
@@ -204,10 +204,11 @@ export const decidePodPull: PodDecider = (world, clusterId, pod): PodDecision =>
   return { phase: 'Running', events };
 };
 
-/** Installs the decision as the sandbox kubelet's, and starts the helper's workload when its add-on comes up. */
+/** Installs the decision as the sandbox kubelet's; the helper's workload starts with its add-on and goes with it. */
 export function installPullDecider(): void {
   setPodDecider(decidePodPull);
   onAddonActive(startHelper);
+  onAddonRemoved(stopHelper);
 }
 
 /** One name on the pull's network path, as a node sees it. */

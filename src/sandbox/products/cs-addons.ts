@@ -1,7 +1,7 @@
-// CS (ACK) add-ons: the catalogue a cluster may install, installs/upgrades/config changes as tasks, and the
-// installed instances with their config (a JSON string checked against the add-on's schema).
+// CS (ACK) add-ons: the catalogue a cluster may install, installs/upgrades/config changes/uninstalls as tasks, and
+// the installed instances with their config (a JSON string checked against the add-on's schema).
 import { ApiError, type CallContext, type RoaHandler } from '../api.js';
-import { clusterTasks, startTask, taskAddons, TASK_DURATION_MS, type ClusterRecord, type TaskRecord } from '../state/cs.js';
+import { clusterTasks, startTask, taskAddons, TASK_DURATION_MS, type AddonState, type ClusterRecord, type TaskRecord } from '../state/cs.js';
 import {
   ADDON_CATALOGUE,
   addonAvailable,
@@ -174,6 +174,35 @@ const upgradeClusterAddons: RoaHandler = (ctx, { pathParams, body }) => {
   return { cluster_id: cluster.clusterId, request_id: ctx.requestId, task_id: task.taskId };
 };
 
+interface UninstallItem {
+  name?: string;
+  cleanup_cloud_resources?: boolean;
+}
+
+/** States an uninstall may start from; an add-on mid-task (installing, changing, uninstalling) must settle first. */
+const UNINSTALLABLE = new Set(['active', 'unhealthy']);
+
+const unInstallClusterAddons: RoaHandler = (ctx, { pathParams, body }) => {
+  const cluster = ownCluster(ctx, pathParams.ClusterId!);
+  assertClusterIdle(cluster);
+  const items = (Array.isArray(body) ? body : []) as UninstallItem[];
+  if (items.length === 0) throw invalidParameter('the request body must list at least one add-on to uninstall.');
+  const addons: { name: string; previousState: AddonState }[] = [];
+  for (const item of items) {
+    if (!item?.name) throw invalidParameter('every add-on to uninstall needs a name.');
+    // Not installed (or unknown altogether): the same AddonNotFound (404) as every other add-on call.
+    const addon = installedAddon(cluster, item.name);
+    if (addons.some((a) => a.name === addon.name)) throw invalidParameter(`add-on ${addon.name} is listed twice.`);
+    // Assumed code, after ErrorClusterState: an add-on whose own task is still running is refused until it ends.
+    if (!UNINSTALLABLE.has(addon.state)) throw new ApiError('ErrorAddonState', `ErrorAddonState: add-on ${addon.name} is ${addon.state}; wait until its task ends.`, 400);
+    addons.push({ name: addon.name, previousState: addon.state });
+  }
+  // cleanup_cloud_resources is accepted and has nothing to clean here: no sandbox add-on creates cloud resources.
+  const task = startTask(ctx.world, ctx.caller.accountId, cluster, 'cluster_addon_uninstall', { kind: 'addon-uninstall', addons }, TASK_DURATION_MS.addonUninstall);
+  for (const a of addons) cluster.addons[a.name]!.state = 'deleting';
+  return { cluster_id: cluster.clusterId, task_id: task.taskId, request_id: ctx.requestId };
+};
+
 const describeClusterAddonInstance: RoaHandler = (ctx, { pathParams }) => {
   const addon = installedAddon(ownCluster(ctx, pathParams.ClusterID!), pathParams.AddonName!);
   return { name: addon.name, version: addon.version, state: addon.state, config: addon.config };
@@ -260,6 +289,7 @@ export const csAddonHandlers: Record<string, RoaHandler> = {
   InstallClusterAddons: installClusterAddons,
   ModifyClusterAddon: modifyClusterAddon,
   UpgradeClusterAddons: upgradeClusterAddons,
+  UnInstallClusterAddons: unInstallClusterAddons,
   DescribeClusterAddonInstance: describeClusterAddonInstance,
   GetClusterAddonInstance: getClusterAddonInstance,
   ListClusterAddonInstances: listClusterAddonInstances,

@@ -1,10 +1,13 @@
 // ACK (CS) state of one account: clusters with their RRSA setting, add-on instances, node pools and tasks.
-// Asynchronous work (RRSA enablement, add-on install/upgrade/config, node-pool updates) is a task record that
+// Asynchronous work (RRSA enablement, add-on install/upgrade/config/uninstall, node-pool updates) is a task record that
 // settles lazily against the simulated clock; every reader goes through findCluster/settleTasks first.
 import { createHash, randomBytes } from 'node:crypto';
 
 import type { World } from '../world.js';
+import { addonActivated, addonRemoved } from './cs-hooks.js';
 import { registerOidcProvider } from './ims.js';
+
+export { onAddonActive, onAddonRemoved, type AddonListener } from './cs-hooks.js';
 
 export type ClusterType = 'ManagedKubernetes' | 'Kubernetes' | 'ExternalKubernetes';
 /** `Default` covers ACK Basic/Pro (cluster_spec ack.standard / ack.pro.small); Edge and Serverless are profiles too. */
@@ -26,15 +29,6 @@ export interface AddonInstanceRecord {
   installedAt: string;
   /** When the add-on became active (simulated ms): its workload has been running since. */
   activeSinceMs?: number;
-}
-
-/** Called when an add-on becomes active in a cluster; the Kubernetes side (workloads, default config) listens. */
-export type AddonActivation = (world: World, clusterId: string, addonName: string) => void;
-const addonListeners: AddonActivation[] = [];
-
-/** Lets the simulated cluster react to an add-on install finishing (kept out of this module: no Kubernetes here). */
-export function onAddonActive(listener: AddonActivation): void {
-  if (!addonListeners.includes(listener)) addonListeners.push(listener);
 }
 
 export interface NodePoolRecord {
@@ -109,6 +103,7 @@ export type TaskEffect =
   | { kind: 'addon-install'; addons: string[] }
   | { kind: 'addon-upgrade'; addons: { name: string; version: string; config?: string; previousState: AddonState }[] }
   | { kind: 'addon-config'; addon: string; previousConfig: string }
+  | { kind: 'addon-uninstall'; addons: { name: string; previousState: AddonState }[] }
   | { kind: 'nodepool-update'; nodepoolId: string };
 
 export interface TaskRecord {
@@ -136,6 +131,7 @@ export const TASK_DURATION_MS = {
   addonInstall: 30_000,
   addonUpgrade: 30_000,
   addonConfig: 20_000,
+  addonUninstall: 20_000,
   nodepoolUpdate: 10_000,
 } as const;
 
@@ -249,7 +245,7 @@ function finishTask(world: World, accountId: string, cluster: ClusterRecord, tas
         else {
           addon.state = 'active';
           addon.activeSinceMs = endMs;
-          for (const listener of addonListeners) listener(world, cluster.clusterId, name);
+          addonActivated(world, cluster.clusterId, name);
         }
       }
       addClusterLog(world, cluster, `install addons ${effect.addons.join(',')} ${failed ? 'failed' : 'successfully'}`, endMs);
@@ -272,6 +268,19 @@ function finishTask(world: World, accountId: string, cluster: ClusterRecord, tas
       if (failed) addon.config = effect.previousConfig;
       return;
     }
+    case 'addon-uninstall':
+      for (const { name, previousState } of effect.addons) {
+        const addon = cluster.addons[name];
+        if (!addon) continue;
+        // A failed uninstall leaves the add-on as it was, so the caller may retry.
+        if (failed) addon.state = previousState;
+        else {
+          delete cluster.addons[name];
+          addonRemoved(world, cluster.clusterId, name);
+        }
+      }
+      addClusterLog(world, cluster, `uninstall addons ${effect.addons.map((a) => a.name).join(',')} ${failed ? 'failed' : 'successfully'}`, endMs);
+      return;
     case 'nodepool-update': {
       const pool = cluster.nodePools[effect.nodepoolId];
       if (pool) pool.state = 'active';
@@ -280,12 +289,12 @@ function finishTask(world: World, accountId: string, cluster: ClusterRecord, tas
   }
 }
 
-/** Makes this cluster's running and future tasks hang (`stuck`) or fail; `undefined` lets them finish normally. */
 /** Every cluster ID of every account. */
 export function allClusterIds(world: World): string[] {
   return world.accountIds().flatMap((id) => Object.keys(csState(world, id).clusters));
 }
 
+/** Makes this cluster's running and future tasks hang (`stuck`) or fail; `undefined` lets them finish normally. */
 export function setTaskFault(world: World, clusterId: string, fault: TaskFault | undefined): void {
   const found = findCluster(world, clusterId);
   if (!found) throw new Error(`setTaskFault: no cluster ${clusterId}`);
@@ -297,7 +306,7 @@ export function setTaskFault(world: World, clusterId: string, fault: TaskFault |
 export function taskAddons(task: TaskRecord): string[] {
   const e = task.effect;
   if (e.kind === 'addon-install') return e.addons;
-  if (e.kind === 'addon-upgrade') return e.addons.map((a) => a.name);
+  if (e.kind === 'addon-upgrade' || e.kind === 'addon-uninstall') return e.addons.map((a) => a.name);
   if (e.kind === 'addon-config') return [e.addon];
   return [];
 }

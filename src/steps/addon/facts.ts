@@ -16,7 +16,7 @@ export interface AddonFacts {
   /** The chosen edition's metadata (version it would install, config schema); undefined when CS does not offer it. */
   metadata?: addons.AddonMetadata;
   metadataError?: string;
-  /** Self-managed: the ConfigMap's data and entries; undefined when it does not exist. */
+  /** Self-managed, or replacing it: the ConfigMap's data and entries; undefined when it does not exist. */
   helperConfig?: { data: Record<string, string>; entries: RegistryEntry[] };
   helperConfigError?: string;
   /** rrsa: the helper's pods and when each started. */
@@ -34,6 +34,8 @@ export async function discoverAddon(config: Config, base: BaseFacts, clients: St
   const edition = config.addon.edition;
   const rrsa = config.auth.mode === 'rrsa';
   const kubeconfig = () => clients.kubeconfig();
+  // Replacing the self-managed edition with the managed one carries the ConfigMap's other entries over.
+  const readConfigMap = edition === 'self-managed' || config.addon.replaceEdition;
   const [managed, selfManaged, metadata, helperConfig, pods, provider, user] = await Promise.all([
     addons.getClusterAddonInstance(clients.A, clusterId, ADDON_NAME.managed),
     addons.getClusterAddonInstance(clients.A, clusterId, ADDON_NAME['self-managed']),
@@ -41,7 +43,7 @@ export async function discoverAddon(config: Config, base: BaseFacts, clients: St
       (m) => ({ m }),
       (error: unknown) => ({ error: describeError(error) }),
     ),
-    edition === 'self-managed'
+    readConfigMap
       ? kubeconfig().then(readHelperConfig).then(
           (c) => ({ c }),
           (error: unknown) => {

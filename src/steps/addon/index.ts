@@ -1,10 +1,13 @@
 // The add-on step (seed "Step 2.3"): the credential helper, managed (config through CS) or self-managed (installed
-// through CS, configured through the Kubernetes API), and a restart when RRSA came after the helper started.
+// through CS, configured through the Kubernetes API), a restart when RRSA came after the helper started, and with
+// --replace-edition the other edition uninstalled first (ACK runs one edition at a time).
+import type { Action } from '../../plan/action.js';
 import { authReadyActions, isPlanning, markPlanning } from '../auth/together.js';
 import type { StepModule } from '../step.js';
 import { discoverAddon, type AddonFacts } from './facts.js';
 import { managedActions } from './managed.js';
 import { addonPreflight } from './preflight.js';
+import { UNINSTALL_ID, uninstallOtherAction } from './replace.js';
 import { restartAction } from './restart.js';
 import { helperConfigAction, selfManagedInstallAction } from './self-managed.js';
 
@@ -18,14 +21,18 @@ export const step: StepModule<AddonFacts> = {
   plan(config, facts, base, clients) {
     // Installing waits for auth (RRSA keeps the cluster busy; the entry needs its roles, provider or key).
     const afterAuth = isPlanning(config, 'auth') ? authReadyActions(config) : [];
+    const uninstall = uninstallOtherAction(config, facts, clients, afterAuth);
+    const beforeInstall = uninstall ? [...afterAuth, UNINSTALL_ID] : afterAuth;
+    // The replaced edition's pods go with it; ours start after auth, so no pod predates RRSA.
+    const restart = (after: string[]) => (uninstall ? undefined : restartAction(config, facts, base, clients, after));
+    const actions: (Action | undefined)[] = [uninstall];
     if (config.addon.edition === 'managed') {
-      const actions = managedActions(config, facts, base, clients, afterAuth);
-      const restart = restartAction(config, facts, base, clients, ['addon.install']);
-      return restart ? [...actions, restart] : actions;
+      actions.push(...managedActions(config, facts, base, clients, beforeInstall), restart(['addon.install']));
+    } else {
+      const install = selfManagedInstallAction(config, facts, clients, beforeInstall);
+      const configure = helperConfigAction(config, facts, base, clients, ['addon.install', ...afterAuth]);
+      actions.push(install, configure, restart(['addon.config']));
     }
-    const install = selfManagedInstallAction(config, facts, clients, afterAuth);
-    const configure = helperConfigAction(config, facts, base, clients, ['addon.install', ...afterAuth]);
-    const restart = restartAction(config, facts, base, clients, ['addon.config']);
-    return restart ? [install, configure, restart] : [install, configure];
+    return actions.filter((a): a is Action => a !== undefined);
   },
 };

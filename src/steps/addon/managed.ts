@@ -2,13 +2,14 @@
 // read at run time. Our entry joins the instance list (other instances' entries kept), our settings are set.
 import type { Config } from '../../config/schema.js';
 import type { RegistryEntry } from '../../kube/acr-configuration.js';
-import { fieldChange, type Action, type ApplyContext, type DetailValue } from '../../plan/action.js';
+import { fieldChange, type Action, type ApplyContext, type Detail, type DetailValue } from '../../plan/action.js';
 import { renderData } from '../auth/render.js';
 import { rrsaFromCluster, type RrsaOutput } from '../auth/rrsa.js';
 import type { BaseFacts, StepClients } from '../step.js';
 import { entryDetail, registryEntry } from './entry.js';
 import { ADDON_NAME, type AddonFacts } from './facts.js';
 import { ensureAddon, parseAddonConfig, stableJson, type AddonConfig } from './install.js';
+import { entriesToCarry, entryLabel } from './replace.js';
 
 interface Schema {
   type?: string | string[];
@@ -65,6 +66,29 @@ function shapeEntry(layout: ManagedLayout, entry: RegistryEntry): RegistryEntry 
   return out;
 }
 
+/**
+ * The other edition's entries this schema can hold as they are; an entry with a field it lacks (an AccessKey: the
+ * managed edition has none) cannot move without changing what it does, so it is listed in `left`.
+ */
+export function carriableEntries(layout: ManagedLayout, entries: readonly RegistryEntry[]): { carried: RegistryEntry[]; left: string[] } {
+  const carried: RegistryEntry[] = [];
+  const left: string[] = [];
+  for (const e of entries) {
+    const lacking = layout.entryFields ? Object.keys(e).filter((k) => !layout.entryFields!.includes(k) && e[k] !== '') : [];
+    if (lacking.length > 0) left.push(`${entryLabel(e)} (no field for ${lacking.join(', ')})`);
+    else carried.push(shapeEntry(layout, e));
+  }
+  return { carried, left };
+}
+
+/** The config with carried entries added to its instance list; an instance already listed keeps its entry. */
+export function withCarried(layout: ManagedLayout, current: AddonConfig, carried: readonly RegistryEntry[]): AddonConfig {
+  if (carried.length === 0) return current;
+  const list = Array.isArray(current[layout.listKey]) ? [...(current[layout.listKey] as RegistryEntry[])] : [];
+  for (const e of carried) if (!list.some((x) => x && String(x.instanceId) === String(e.instanceId))) list.push(e);
+  return { ...current, [layout.listKey]: list };
+}
+
 /** The whole config: the existing one with our settings and our entry (in place of this instance's, or appended). */
 export function managedConfig(layout: ManagedLayout, existing: AddonConfig, config: Config, entry: RegistryEntry): AddonConfig {
   const ours = renderData<AddonConfig>('managed-helper-config.json', {
@@ -97,25 +121,39 @@ export function managedActions(config: Config, facts: AddonFacts, base: BaseFact
   const entryFor = (oidcProviderArn: string) => registryEntry(config, base, { oidcProviderArn });
   const planned = entryFor(known?.oidcProviderArn ?? '');
   const installed = facts.installed.managed;
+  // Replacing the self-managed edition: the instances it served move into this config.
+  const { carried } = carriableEntries(layout, entriesToCarry(config, facts));
   const w = (ctx: ApplyContext) => ({ acct: clients.A, clusterId: config.accountA.clusterId, intervalMs: clients.pollIntervalMs, ctx });
   const apply = (ctx: ApplyContext) => {
     const entry = known ? planned : entryFor(ctx.output<RrsaOutput>('auth.rrsa').oidcProviderArn);
-    return ensureAddon(w(ctx), name, (current) => managedConfig(layout, current, config, entry));
+    return ensureAddon(w(ctx), name, (current) => managedConfig(layout, withCarried(layout, current, carried), config, entry));
   };
   const action = { id: 'addon.install', step: 'addon' as const, account: 'A' as const, dependsOn, apply };
   const entry = entryDetail(shapeEntry(layout, planned), known ? [] : ['rrsaOIDCProviderRoleARN']);
   if (!installed) {
-    return [{ ...action, title: `Install add-on ${name} (managed) with RRSA`, change: 'create', detail: { addon: name, version: facts.metadata?.version ?? '', entry, settings: settingsDetail(layout, managedConfig(layout, {}, config, planned)) } }];
+    const moved: Detail = carried.length > 0 ? { otherInstancesMovedIn: carried.map(entryLabel) } : {};
+    return [{ ...action, title: `Install add-on ${name} (managed) with RRSA`, change: 'create', detail: { addon: name, version: facts.metadata?.version ?? '', entry, ...moved, settings: settingsDetail(layout, managedConfig(layout, {}, config, planned)) } }];
   }
   const existing = parseAddonConfig(installed.config) ?? {};
   const wanted = managedConfig(layout, existing, config, planned);
-  if (known && stableJson(wanted) === stableJson(existing)) return [{ ...action, title: `Add-on ${name} (managed)`, change: 'noop' }];
+  if (known && stableJson(comparable(layout, wanted)) === stableJson(comparable(layout, existing))) return [{ ...action, title: `Add-on ${name} (managed)`, change: 'noop' }];
   const changes: Record<string, DetailValue> = {};
   for (const key of Object.keys(wanted)) {
     if (key === layout.listKey || stableJson(wanted[key]) === stableJson(existing[key])) continue;
     changes[key] = fieldChange(toDetail(existing[key]), toDetail(wanted[key]));
   }
   return [{ ...action, title: `Configure add-on ${name} (managed): this instance's entry and settings`, change: 'update', detail: { addon: name, entry, ...changes } }];
+}
+
+/** A config as compared for "no change": an entry's `domains` is a set, so "vpc,internet" equals "internet,vpc". */
+function comparable(layout: ManagedLayout, config: AddonConfig): AddonConfig {
+  const list = config[layout.listKey];
+  if (!Array.isArray(list)) return config;
+  const sortDomains = (e: unknown) =>
+    e && typeof e === 'object' && typeof (e as RegistryEntry).domains === 'string'
+      ? { ...(e as RegistryEntry), domains: String((e as RegistryEntry).domains).split(',').map((d) => d.trim()).filter(Boolean).sort().join(',') }
+      : e;
+  return { ...config, [layout.listKey]: list.map(sortDomains) };
 }
 
 const toDetail = (v: unknown): DetailValue => (v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : (v as DetailValue));

@@ -1,5 +1,6 @@
 // Add-on preflight: the edition on this cluster and with this auth mode, the registry edition, the config schema,
-// the other edition, and what the add-on needs from the auth step when that step is not part of the run.
+// the other edition (and, replacing it, whether what it serves can move), and what the add-on needs from the auth
+// step when that step is not part of the run.
 import type { Config } from '../../config/schema.js';
 import { findRegistryEntry } from '../../kube/acr-configuration.js';
 import { planKeys } from '../auth/access-key.js';
@@ -9,7 +10,8 @@ import { isPlanning } from '../auth/together.js';
 import type { BaseFacts } from '../step.js';
 import { ADDON_NAME, type AddonFacts } from './facts.js';
 import { parseAddonConfig } from './install.js';
-import { managedLayout } from './managed.js';
+import { carriableEntries, managedLayout } from './managed.js';
+import { entriesToCarry, otherEdition } from './replace.js';
 import { tokenModeFor } from './self-managed.js';
 
 /** The self-managed edition reads RRSA settings from this version on (seed, "Supported components"). */
@@ -37,15 +39,23 @@ function registryProblem(base: BaseFacts): string | undefined {
   return `ACR instance ${instance.instanceId} is a Personal Edition instance created ${instance.createdAt?.toISOString().slice(0, 10) ?? 'on an unknown date'}: the credential helper serves Enterprise Edition instances and Personal Edition instances created on or before 2024-09-08 only. Use an Enterprise Edition instance (--instance-id), or image pull secrets.`;
 }
 
-function otherEditionProblem(config: Config, facts: AddonFacts): string | undefined {
-  const other = config.addon.edition === 'managed' ? 'self-managed' : 'managed';
-  if (!facts.installed[other]) return undefined;
-  const installed = `the ${other} edition (${ADDON_NAME[other]}) is installed in cluster ${config.accountA.clusterId}, and ACK allows only one edition`;
-  if (!config.addon.replaceEdition) {
-    return `${installed}. Pass --replace-edition to replace it with the ${config.addon.edition} edition, or keep it with --edition ${other}.`;
+/** The other edition: refused without --replace-edition; with it, what it serves must be able to move to ours. */
+function otherEditionProblems(config: Config, facts: AddonFacts): string[] {
+  const other = otherEdition(config.addon.edition);
+  if (facts.installed[other] && !config.addon.replaceEdition) {
+    const installed = `the ${other} edition (${ADDON_NAME[other]}) is installed in cluster ${config.accountA.clusterId}, and ACK allows only one edition`;
+    return [`${installed}. Pass --replace-edition to uninstall it and install the ${config.addon.edition} edition (the instances it serves move over), or keep it with --edition ${other}.`];
   }
-  // The API set this version speaks has no UnInstallClusterAddons (not in the CS metadata it is built from).
-  return `${installed}. --replace-edition needs the add-on uninstalled first, which this version of acr-xaccount cannot do yet: uninstall ${ADDON_NAME[other]} in the ACK console (Add-ons > Security), then re-run.`;
+  if (!config.addon.replaceEdition || config.addon.edition !== 'managed' || facts.installed.managed) return [];
+  // Into the managed edition: the ConfigMap's entries must be readable, and each must fit the managed config.
+  if (facts.installed['self-managed'] && facts.helperConfigError) {
+    return [`kube-system/acr-configuration: ${facts.helperConfigError}, so the instances the self-managed edition serves cannot move to the managed edition. Fix the ConfigMap by hand (kubectl -n kube-system edit configmap acr-configuration), then re-run.`];
+  }
+  const layout = managedLayout(facts.metadata?.configSchema ?? '', facts.metadata?.version ?? '');
+  if (typeof layout === 'string') return []; // editionProblems names it
+  const { left } = carriableEntries(layout, entriesToCarry(config, facts));
+  if (left.length === 0) return [];
+  return [`kube-system/acr-configuration (the self-managed edition's configuration) serves ${left.join('; ')}, which the managed edition's config cannot hold: replacing the self-managed edition would cut those pulls off. Keep it with --edition self-managed, or change those entries to role-based ones (assumeRoleARN) first.`];
 }
 
 function editionProblems(config: Config, facts: AddonFacts): string[] {
@@ -90,7 +100,7 @@ function withoutAuthProblems(config: Config, facts: AddonFacts, base: BaseFacts)
 
 export function addonPreflight(config: Config, facts: AddonFacts, base: BaseFacts): string[] {
   const support = editionSupportProblem(config, base.cluster);
-  const problems = [support, registryProblem(base), otherEditionProblem(config, facts)].filter((p): p is string => Boolean(p));
+  const problems = [support, registryProblem(base), ...otherEditionProblems(config, facts)].filter((p): p is string => Boolean(p));
   // Schema and version checks only make sense for an edition the cluster can run.
   if (!support) problems.push(...editionProblems(config, facts));
   problems.push(...withoutAuthProblems(config, facts, base));

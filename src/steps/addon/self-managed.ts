@@ -11,6 +11,7 @@ import type { BaseFacts, StepClients } from '../step.js';
 import { entryDetail, helperSettings, registryEntry, type EntryCredentials } from './entry.js';
 import { ADDON_NAME, type AddonFacts } from './facts.js';
 import { ensureAddon, parseAddonConfig } from './install.js';
+import { entriesToCarry, entryLabel } from './replace.js';
 
 /** The seed: tokenMode workerRole for the worker role, auto for an AccessKey (and for RRSA, set in the ConfigMap). */
 export const tokenModeFor = (config: Config): string => (config.auth.mode === 'worker-role' ? 'workerRole' : 'auto');
@@ -53,6 +54,8 @@ export function helperConfigAction(config: Config, facts: AddonFacts, base: Base
   if (config.auth.mode === 'rrsa' && !known) unknown.push('rrsaOIDCProviderRoleARN');
   if (keys?.create) unknown.push('customAccessKey');
   const planned = registryEntry(config, base, { oidcProviderArn: known?.oidcProviderArn, accessKey: keptKey });
+  // Replacing the managed edition: the instances it served join the ConfigMap (one already listed there keeps its entry).
+  const carried = entriesToCarry(config, facts).filter((e) => !findRegistryEntry(facts.helperConfig?.entries ?? [], String(e.instanceId ?? '')));
 
   /** The entry's credentials once the actions before have run (a new key, RRSA's provider). */
   const credentials = (ctx: ApplyContext): EntryCredentials => {
@@ -71,12 +74,14 @@ export function helperConfigAction(config: Config, facts: AddonFacts, base: Base
     account: 'A' as const,
     dependsOn,
     apply: async (ctx: ApplyContext) => {
-      const result = await writeHelperConfig(await clients.kubeconfig(), settings, registryEntry(config, base, credentials(ctx)));
+      const kubeconfig = await clients.kubeconfig();
+      for (const entry of carried) await writeHelperConfig(kubeconfig, {}, entry);
+      const result = await writeHelperConfig(kubeconfig, settings, registryEntry(config, base, credentials(ctx)));
       return { configMap: result };
     },
   };
   const settingsChanged = Object.entries(settings).filter(([k, v]) => !sameSetting(k, data[k], v));
-  if (unknown.length === 0 && settingsChanged.length === 0 && sameRegistryEntry(existing, planned)) {
+  if (unknown.length === 0 && settingsChanged.length === 0 && carried.length === 0 && sameRegistryEntry(existing, planned)) {
     return { ...action, title: 'Helper configuration kube-system/acr-configuration', change: 'noop' };
   }
   const others = (facts.helperConfig?.entries.length ?? 0) - (existing ? 1 : 0);
@@ -85,6 +90,7 @@ export function helperConfigAction(config: Config, facts: AddonFacts, base: Base
     entry: entryDetail(planned, unknown),
     ...Object.fromEntries(settingsChanged.map(([k, v]) => [k, data[k] === undefined ? v : fieldChange(data[k], v)])),
     keepsOtherEntries: Math.max(0, others),
+    ...(carried.length > 0 ? { otherInstancesMovedIn: carried.map(entryLabel) } : {}),
   };
   const verb = !facts.helperConfig ? 'create' : 'update';
   const what = existing ? "update this instance's entry" : "add this instance's entry";
