@@ -1,4 +1,5 @@
 // What the wizard may look up, as plain data: discover.ts answers from the cloud (reads only), tests from fixtures.
+import type { ClusterSummary } from '../cloud/cs.js';
 import type { Account } from '../plan/action.js';
 
 /** A credentials profile the user already has. */
@@ -25,20 +26,11 @@ export interface Identity {
   source: string;
 }
 
-export interface ClusterInfo {
-  clusterId: string;
-  name: string;
-  clusterType: string;
-  profile: string;
-  clusterSpec: string;
-  state: string;
-  regionId: string;
-  currentVersion: string;
-  vpcId: string;
-  containerCidr: string;
-  serviceCidr: string;
-  rrsaEnabled: boolean;
-}
+/** A cluster as the wizard lists it: the cloud's summary fields it shows, and whether RRSA is on. */
+export type ClusterInfo = Pick<
+  ClusterSummary,
+  'clusterId' | 'name' | 'clusterType' | 'profile' | 'clusterSpec' | 'state' | 'regionId' | 'currentVersion' | 'vpcId' | 'containerCidr' | 'serviceCidr'
+> & { rrsaEnabled: boolean };
 
 /** A's side of the network: the cluster VPC's address space and whether it has NAT egress. */
 export interface ClusterNetworkInfo {
