@@ -15,6 +15,7 @@ import { step } from '../src/steps/addon/index.js';
 import { carriableEntries, managedConfig, managedLayout, withCarried, type ManagedLayout } from '../src/steps/addon/managed.js';
 import { helperVersionAtLeast } from '../src/steps/addon/preflight.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
+import { clusterDetail, identities } from './helpers/step-facts.js';
 
 const A = '1760312345678901';
 const B = '1580298765432109';
@@ -61,19 +62,8 @@ function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'
 
 function baseFacts(rrsa = true, cluster: Partial<BaseFacts['cluster']> = {}, edition = 'Enterprise_Basic'): BaseFacts {
   return {
-    identities: {
-      A: { accountId: A, arn: `acs:ram::${A}:root`, identityType: 'Account', principalId: A },
-      B: { accountId: B, arn: `acs:ram::${B}:root`, identityType: 'Account', principalId: B },
-    },
-    cluster: {
-      clusterId: CLUSTER, name: 'prod', clusterType: 'ManagedKubernetes', profile: 'Default', clusterSpec: 'ack.pro.small', state: 'running',
-      regionId: 'cn-hangzhou', currentVersion: '1.31.1-aliyun.1', vpcId: 'vpc-a', vSwitchIds: [], containerCidr: '172.20.0.0/16', serviceCidr: '172.21.0.0/20',
-      workerRamRoleName: 'KubernetesWorkerRole-x', securityGroupId: 'sg-a', networkMode: '',
-      rrsa: rrsa
-        ? { enabled: true, issuer: ISSUER, issuers: [ISSUER], audiences: ['sts.aliyuncs.com'], oidcArn: OIDC_ARN, oidcName: `ack-rrsa-${CLUSTER}` }
-        : { enabled: false, issuer: '', issuers: [], audiences: [], oidcArn: '', oidcName: '' },
-      ...cluster,
-    },
+    identities: identities(A, B),
+    cluster: clusterDetail(CLUSTER, 'KubernetesWorkerRole-x', rrsa ? { issuer: ISSUER, oidcArn: OIDC_ARN } : undefined, cluster),
     registry: {
       instance: { instanceId: INSTANCE, name: 'acme', edition, status: 'RUNNING', tags: {}, createdAt: new Date('2025-01-01T00:00:00Z') },
       endpoints: [

@@ -16,6 +16,7 @@ import { step } from '../src/steps/auth/index.js';
 import { MARKER } from '../src/steps/auth/names.js';
 import { markPlanning } from '../src/steps/auth/together.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
+import { clusterDetail, identities } from './helpers/step-facts.js';
 
 const A = '1760312345678901';
 const B = '1580298765432109';
@@ -38,19 +39,8 @@ function config(auth: Partial<ConfigInput['auth']> & { mode: Config['auth']['mod
 
 function baseFacts(cluster: Partial<BaseFacts['cluster']> = {}, rrsa = false): BaseFacts {
   return {
-    identities: {
-      A: { accountId: A, arn: `acs:ram::${A}:root`, identityType: 'Account', principalId: A },
-      B: { accountId: B, arn: `acs:ram::${B}:root`, identityType: 'Account', principalId: B },
-    },
-    cluster: {
-      clusterId: CLUSTER, name: 'prod', clusterType: 'ManagedKubernetes', profile: 'Default', clusterSpec: 'ack.pro.small', state: 'running',
-      regionId: 'cn-hangzhou', currentVersion: '1.31.1-aliyun.1', vpcId: 'vpc-a', vSwitchIds: [], containerCidr: '172.20.0.0/16', serviceCidr: '172.21.0.0/20',
-      workerRamRoleName: WORKER, securityGroupId: 'sg-a', networkMode: '',
-      rrsa: rrsa
-        ? { enabled: true, issuer: ISSUER, issuers: [ISSUER], audiences: ['sts.aliyuncs.com'], oidcArn: OIDC_ARN, oidcName: `ack-rrsa-${CLUSTER}` }
-        : { enabled: false, issuer: '', issuers: [], audiences: [], oidcArn: '', oidcName: '' },
-      ...cluster,
-    },
+    identities: identities(A, B),
+    cluster: clusterDetail(CLUSTER, WORKER, rrsa ? { issuer: ISSUER, oidcArn: OIDC_ARN } : undefined, cluster),
     registry: { instance: { instanceId: INSTANCE, name: 'acme', edition: 'Enterprise_Basic', status: 'RUNNING', tags: {} }, endpoints: [] },
   };
 }

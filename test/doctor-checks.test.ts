@@ -16,6 +16,7 @@ import type { Action } from '../src/plan/action.js';
 import type { AuthFacts } from '../src/steps/auth/facts.js';
 import type { NetworkFacts } from '../src/steps/network/facts.js';
 import type { BaseFacts } from '../src/steps/step.js';
+import { clusterDetail, identities } from './helpers/step-facts.js';
 
 const A = '1760312345678901';
 const B = '1580298765432109';
@@ -36,19 +37,8 @@ function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'
 
 function base(overrides: Partial<BaseFacts['cluster']> = {}, rrsa = true): BaseFacts {
   return {
-    identities: {
-      A: { accountId: A, arn: `acs:ram::${A}:root`, identityType: 'Account', principalId: A },
-      B: { accountId: B, arn: `acs:ram::${B}:root`, identityType: 'Account', principalId: B },
-    },
-    cluster: {
-      clusterId: CLUSTER, name: 'prod', clusterType: 'ManagedKubernetes', profile: 'Default', clusterSpec: 'ack.pro.small', state: 'running',
-      regionId: 'cn-hangzhou', currentVersion: '1.31.1-aliyun.1', vpcId: 'vpc-a', vSwitchIds: [], containerCidr: '172.20.0.0/16', serviceCidr: '172.21.0.0/20',
-      workerRamRoleName: 'KubernetesWorkerRole-x', securityGroupId: 'sg-a', networkMode: '',
-      rrsa: rrsa
-        ? { enabled: true, issuer: 'https://issuer', issuers: ['https://issuer'], audiences: ['sts.aliyuncs.com'], oidcArn: OIDC_ARN, oidcName: `ack-rrsa-${CLUSTER}` }
-        : { enabled: false, issuer: '', issuers: [], audiences: [], oidcArn: '', oidcName: '' },
-      ...overrides,
-    },
+    identities: identities(A, B),
+    cluster: clusterDetail(CLUSTER, 'KubernetesWorkerRole-x', rrsa ? { issuer: 'https://issuer', oidcArn: OIDC_ARN } : undefined, overrides),
     registry: { instance: { instanceId: 'cri-doctor', name: 'acme', edition: 'Enterprise_Basic', status: 'RUNNING', tags: {} }, endpoints: [] },
   };
 }
