@@ -4,6 +4,7 @@
 import { ApiError, type CallContext, type RpcHandler } from '../api.js';
 import { attachmentRouters, cenState, grantFor, isTrServiceOpen, settleCen, transitRouterZones, type TrAttachmentRecord, type TransitRouterRecord } from '../state/cen.js';
 import { vpcState } from '../state/vpc.js';
+import type { World } from '../world.js';
 import { createRouter, ownAttachment, ownCen, ownTransitRouter } from './cbn-common.js';
 import { detachChecks, linkDefaults } from './cbn-routes.js';
 import { checkedTags, dryRun, eq, hasTags, idempotent, isoMinutes, mergeTags, pageByToken, uid } from './net-common.js';
@@ -61,22 +62,11 @@ const CreateTransitRouterVpcAttachment: RpcHandler = (ctx, p: P) =>
     }
     const tags = mergeTags([], checkedTags(p.Tag));
     dryRun(p);
-    const now = world.data.nowMs;
-    const attachmentId = world.nextId('tr-attach-');
+    const common = newAttachment(world, ctx.caller.accountId, { cenId: cen.cenId, transitRouterId: tr.transitRouterId, regionId: tr.regionId }, p, tags);
+    const { attachmentId } = common;
     cenState(world).attachments[attachmentId] = {
-      attachmentId,
+      ...common,
       kind: 'VPC',
-      cenId: cen.cenId,
-      ownerId: ctx.caller.accountId,
-      transitRouterId: tr.transitRouterId,
-      regionId: tr.regionId,
-      name: p.TransitRouterAttachmentName ?? '',
-      description: p.TransitRouterAttachmentDescription ?? '',
-      status: 'Attaching',
-      statusSinceMs: now,
-      createdAtMs: now,
-      autoPublishRouteEnabled: p.AutoPublishRouteEnabled === true,
-      tags,
       vpcId: vpc.vpcId,
       vpcOwnerId: owner,
       chargeType: p.ChargeType ?? 'POSTPAY',
@@ -84,6 +74,25 @@ const CreateTransitRouterVpcAttachment: RpcHandler = (ctx, p: P) =>
     };
     return { TransitRouterAttachmentId: attachmentId };
   });
+
+/** The fields every new attachment starts with: Attaching since now, on this router, named as asked. */
+function newAttachment(world: World, ownerId: string, router: { cenId: string; transitRouterId: string; regionId: string }, p: P, tags: ReturnType<typeof mergeTags>) {
+  const now = world.data.nowMs;
+  return {
+    attachmentId: world.nextId('tr-attach-'),
+    cenId: router.cenId,
+    ownerId,
+    transitRouterId: router.transitRouterId,
+    regionId: router.regionId,
+    name: p.TransitRouterAttachmentName ?? '',
+    description: p.TransitRouterAttachmentDescription ?? '',
+    status: 'Attaching' as const,
+    statusSinceMs: now,
+    createdAtMs: now,
+    autoPublishRouteEnabled: p.AutoPublishRouteEnabled === true,
+    tags,
+  };
+}
 
 const attachmentCommon = (a: TrAttachmentRecord) => ({
   TransitRouterAttachmentId: a.attachmentId,
@@ -168,22 +177,11 @@ const CreateTransitRouterPeerAttachment: RpcHandler = (ctx, p: P) =>
     if (Object.values(s.attachments).some(pair)) throw new ApiError('InvalidOperation', `Operation is invalid: ${local.transitRouterId} and ${peer.transitRouterId} are already connected.`, 400);
     const tags = mergeTags([], checkedTags(p.Tag));
     dryRun(p);
-    const now = ctx.world.data.nowMs;
-    const attachmentId = ctx.world.nextId('tr-attach-');
+    const common = newAttachment(ctx.world, ctx.caller.accountId, local, p, tags);
+    const { attachmentId } = common;
     s.attachments[attachmentId] = {
-      attachmentId,
+      ...common,
       kind: 'PEER',
-      cenId: local.cenId,
-      ownerId: ctx.caller.accountId,
-      transitRouterId: local.transitRouterId,
-      regionId: local.regionId,
-      name: p.TransitRouterAttachmentName ?? '',
-      description: p.TransitRouterAttachmentDescription ?? '',
-      status: 'Attaching',
-      statusSinceMs: now,
-      createdAtMs: now,
-      autoPublishRouteEnabled: p.AutoPublishRouteEnabled === true,
-      tags,
       peerTransitRouterId: peer.transitRouterId,
       peerRegionId: peer.regionId,
       bandwidth: p.Bandwidth ?? 0,
