@@ -101,7 +101,9 @@ export function buildProgram(): Command {
     program
       .command('destroy')
       .description('remove exactly what acr-xaccount created, in reverse order')
+      .option('--dry-run', 'show what would be removed and stop; no write call is made')
       .option('--remove-addon', 'also uninstall the credential helper add-on')
+      .addOption(stepOption())
       .action(async (_opts, cmd: Command) => dispatch('destroy', cmd)),
   );
   const sandbox = program.command('sandbox').description('the embedded Alibaba Cloud and Kubernetes simulator');

@@ -13,7 +13,7 @@ import { planKeys } from '../src/steps/auth/access-key.js';
 import { assumeRoleDocument, hasStatement, pullPolicyDocument, sameDocument, trustOidcStatement, trustRamStatement, withStatement } from '../src/steps/auth/documents.js';
 import type { AuthFacts } from '../src/steps/auth/facts.js';
 import { step } from '../src/steps/auth/index.js';
-import { MARKER } from '../src/steps/auth/names.js';
+import { MARKER } from '../src/steps/marker.js';
 import { markPlanning } from '../src/steps/auth/together.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
 import { clusterDetail, identities } from './helpers/step-facts.js';

@@ -9,7 +9,7 @@ import { createPlan } from '../src/plan/plan.js';
 import { step as dnsStep } from '../src/steps/dns/index.js';
 import type { DnsFacts, ZoneFacts } from '../src/steps/dns/facts.js';
 import { blockOf, hostsScript, unmergeableReason, withHostsSection, withoutHostsSection } from '../src/steps/dns/user-data.js';
-import { MARKER } from '../src/steps/network/facts.js';
+import { MARKER } from '../src/steps/marker.js';
 import { hostsBlockOfScript } from '../src/sandbox/state/ecs-shell.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
 

@@ -9,7 +9,8 @@ import { configSchema, type Config } from '../src/config/schema.js';
 import { KnownAfterApply, type Action } from '../src/plan/action.js';
 import { createPlan } from '../src/plan/plan.js';
 import { planNetwork } from '../src/steps/network/index.js';
-import { MARKER, type NetworkFacts, type RouteTableFacts } from '../src/steps/network/facts.js';
+import { type NetworkFacts, type RouteTableFacts } from '../src/steps/network/facts.js';
+import { MARKER } from '../src/steps/marker.js';
 import { preflightNetwork } from '../src/steps/network/preflight.js';
 import type { StepClients } from '../src/steps/step.js';
 

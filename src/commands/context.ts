@@ -27,6 +27,7 @@ export interface GlobalOptions extends Record<string, unknown> {
   dryRun?: boolean;
   step?: string[];
   detailedExitcode?: boolean;
+  removeAddon?: boolean;
 }
 
 export interface Ui {

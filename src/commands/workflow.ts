@@ -8,17 +8,13 @@ import { planToJson, renderPlanText } from '../plan/render.js';
 import { readFile } from 'node:fs/promises';
 
 import { discoverBase } from '../steps/discover.js';
-import { loadStep, selectSteps } from '../steps/index.js';
-import type { StepClients } from '../steps/step.js';
+import { loadStep, selectSteps, type StepEntry } from '../steps/index.js';
+import type { StepClients, StepModule, TeardownOptions } from '../steps/step.js';
 import type { CommandContext } from './context.js';
 import type { Session } from './session.js';
 
-/**
- * Discovers facts (shared ones first, then each step's in parallel), refuses on any preflight problem before a
- * single write, and runs the selected steps' planners.
- */
-export async function buildPlan(ctx: CommandContext, session: Session): Promise<Plan> {
-  const entries = selectSteps(ctx.options.step);
+/** The selected steps' modules; refuses while one is still missing (its issue is open). */
+async function loadModules(entries: readonly StepEntry[], session: Session): Promise<{ entry: StepEntry; module: StepModule }[]> {
   const modules = await Promise.all(entries.map(async (entry) => ({ entry, module: await loadStep(entry) })));
   const missing = modules.filter((m) => !m.module).map((m) => m.entry);
   if (missing.length > 0) {
@@ -27,17 +23,47 @@ export async function buildPlan(ctx: CommandContext, session: Session): Promise<
       `Accounts confirmed (${session.accountLabels.A}, ${session.accountLabels.B}). Planning the step(s) ${what}`,
     );
   }
+  return modules.map(({ entry, module }) => ({ entry, module: module! }));
+}
+
+/**
+ * Discovers facts (shared ones first, then each step's in parallel), refuses on any preflight problem before a
+ * single write, and runs the selected steps' planners.
+ */
+export async function buildPlan(ctx: CommandContext, session: Session): Promise<Plan> {
+  const modules = await loadModules(selectSteps(ctx.options.step), session);
   const clients = stepClients(ctx, session);
   const base = await discoverBase(session.config, session.identities, clients);
-  const facts = await Promise.all(modules.map(({ module }) => module!.discover(session.config, base, clients)));
-  const problems = modules.flatMap(({ entry, module }, i) => module!.preflight(session.config, facts[i], base).map((p) => `${entry.name}: ${p}`));
+  const facts = await Promise.all(modules.map(({ module }) => module.discover(session.config, base, clients)));
+  const problems = modules.flatMap(({ entry, module }, i) => module.preflight(session.config, facts[i], base).map((p) => `${entry.name}: ${p}`));
   if (problems.length > 0) {
     throw new UserError(`Nothing was changed. Fix these first:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-  const actions: Action[] = modules.flatMap(({ module }, i) => module!.plan(session.config, facts[i], base, clients));
+  const actions: Action[] = modules.flatMap(({ module }, i) => module.plan(session.config, facts[i], base, clients));
   // The test pull means something only after every change is made.
   const changes = actions.filter((a) => a.step !== 'verify').map((a) => a.id);
   for (const action of actions) if (action.step === 'verify') action.dependsOn = [...new Set([...(action.dependsOn ?? []), ...changes])];
+  return createPlan(actions);
+}
+
+/**
+ * `destroy`: every step's teardown, the steps in reverse order (the test pull first, the network last): a step's
+ * removals start once the later steps' are done, so nothing is left pointing at what is already gone.
+ */
+export async function buildTeardownPlan(ctx: CommandContext, session: Session, options: TeardownOptions): Promise<Plan> {
+  const modules = await loadModules(selectSteps(ctx.options.step).reverse(), session);
+  const clients = stepClients(ctx, session);
+  const base = await discoverBase(session.config, session.identities, clients);
+  const facts = await Promise.all(modules.map(({ module }) => (module.discoverTeardown ?? module.discover)(session.config, base, clients)));
+  const actions: Action[] = [];
+  let before: string[] = [];
+  modules.forEach(({ entry, module }, i) => {
+    if (!module.teardown) throw new NotYetImplementedError(`Removing what the ${entry.name} step made`);
+    const own = module.teardown(session.config, facts[i], base, clients, options);
+    for (const action of own) if (action.change !== 'noop') action.dependsOn = [...new Set([...(action.dependsOn ?? []), ...before])];
+    actions.push(...own);
+    before = [...before, ...own.filter((a) => a.change !== 'noop').map((a) => a.id)];
+  });
   return createPlan(actions);
 }
 
@@ -65,6 +91,10 @@ export interface ApplyOptions {
   /** The command line that resumes, for the failure message. */
   rerun: string;
   confirm: (message: string) => Promise<boolean>;
+  /** The one question before the changes (default: `Apply these changes?`). */
+  question?: string;
+  /** Names what was done when it is done, e.g. `Apply` (default) or `Destroy`. */
+  verb?: string;
   concurrency?: number;
 }
 
@@ -78,9 +108,9 @@ export async function applyPlan(ctx: CommandContext, plan: Plan, options: ApplyO
   }
   if (!ctx.options.yes) {
     if (!ctx.ui.interactive) {
-      throw new UserError('apply needs a confirmation, and there is no terminal to ask on: review the plan above, then pass --yes.');
+      throw new UserError(`${ctx.name} needs a confirmation, and there is no terminal to ask on: review the plan above, then pass --yes.`);
     }
-    if (!(await options.confirm('Apply these changes?'))) {
+    if (!(await options.confirm(options.question ?? 'Apply these changes?'))) {
       ctx.ui.err('Nothing was changed.');
       return 1;
     }
@@ -94,7 +124,7 @@ export async function applyPlan(ctx: CommandContext, plan: Plan, options: ApplyO
     ctx.ui.err(describeFailure(result, options.rerun));
     return 1;
   }
-  ctx.ui.err(ctx.ui.c.green(`Apply complete: ${result.done.length} actions done.`));
+  ctx.ui.err(ctx.ui.c.green(`${options.verb ?? 'Apply'} complete: ${result.done.length} actions done.`));
   return 0;
 }
 

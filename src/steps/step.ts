@@ -27,6 +27,12 @@ export interface StepClients {
   pollIntervalMs: number;
 }
 
+/** What `destroy` was asked for beyond removing what carries our marker. */
+export interface TeardownOptions {
+  /** --remove-addon: uninstall the credential helper add-on too (it is kept by default: others may rely on it). */
+  removeAddon: boolean;
+}
+
 export interface StepModule<Facts = unknown> {
   name: StepName;
   /** Read-only calls gathering what this step needs. Runs in parallel with the other steps' discovery. */
@@ -35,4 +41,12 @@ export interface StepModule<Facts = unknown> {
   preflight(config: Config, facts: Facts, base: BaseFacts): string[];
   /** The actions that bring this step's part of the world to the config; no I/O here. */
   plan(config: Config, facts: Facts, base: BaseFacts, clients: StepClients): Action[];
+  /**
+   * `destroy`: the actions that remove what this step made, and only what carries our marker (src/steps/marker.ts),
+   * ordered among themselves by dependsOn (`destroy` orders the steps). What the step changed but cannot prove is ours
+   * is a noop action whose title says why it stays. No I/O here; a finished teardown plans no change.
+   */
+  teardown?(config: Config, facts: Facts, base: BaseFacts, clients: StepClients, options: TeardownOptions): Action[];
+  /** Reads for `destroy`, when `discover`'s are not enough or would refuse a half-removed setup; defaults to discover. */
+  discoverTeardown?(config: Config, base: BaseFacts, clients: StepClients): Promise<Facts>;
 }

@@ -1,8 +1,7 @@
 // What acr-xaccount names and marks: ARNs of the roles and users it uses, and the marker that says "ours".
 import type { Config } from '../../config/schema.js';
+import { MARKER } from '../marker.js';
 
-/** Every RAM entity we create carries this in its Description (or a user's Comments): `destroy` and merges rely on it. */
-export const MARKER = 'managed-by=acr-xaccount';
 
 /** The helper's service account: the only subject role A trusts. */
 export const HELPER_SUBJECT = 'system:serviceaccount:kube-system:aliyun-acr-credential-helper';
@@ -10,8 +9,6 @@ export const HELPER_SUBJECT = 'system:serviceaccount:kube-system:aliyun-acr-cred
 export const RRSA_DEFAULT_AUDIENCE = 'sts.aliyuncs.com';
 /** The system policy the seed attaches to role A / the worker role (assumePolicy=system). */
 export const SYSTEM_ASSUME_POLICY = 'AliyunSTSAssumeRoleAccess';
-
-export const isOurs = (text: string | undefined): boolean => Boolean(text?.includes(MARKER));
 
 export const roleArn = (accountId: string, roleName: string): string => `acs:ram::${accountId}:role/${roleName}`;
 

@@ -9,7 +9,8 @@ import { assumeActions } from './assume.js';
 import { CLUSTER_TASK_TIMEOUT_MS, waitClusterTask, whenClusterIdle, type WaitContext } from './cluster-wait.js';
 import { compact, trustOidcStatement } from './documents.js';
 import type { AuthFacts } from './facts.js';
-import { describe, HELPER_SUBJECT, isOurs, roleArn, RRSA_DEFAULT_AUDIENCE } from './names.js';
+import { describe, HELPER_SUBJECT, roleArn, RRSA_DEFAULT_AUDIENCE } from './names.js';
+import { isOurs } from '../marker.js';
 import { roleAction } from './ram-actions.js';
 import { pullPolicyAction, roleBActions } from './role-b.js';
 

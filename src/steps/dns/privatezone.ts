@@ -5,7 +5,7 @@
 import type { AccountClient } from '../../cloud/session.js';
 import type { Action } from '../../plan/action.js';
 import { fieldChange } from '../../plan/action.js';
-import { MARKER, isOurs } from '../network/facts.js';
+import { MARKER, isOurs } from '../marker.js';
 import { known, later, read, show, withDeps, type Ref } from '../network/refs.js';
 import type { DnsFacts, ZoneFacts } from './facts.js';
 

@@ -9,7 +9,8 @@ import type { Action } from '../../plan/action.js';
 import { renderTemplate } from '../../templates.js';
 import { cidrContains } from './cidr.js';
 import { describeFailures, lastSuccessfulRun, runScript } from './cloud-assistant.js';
-import { NAMES, isOurs, type ClusterNetwork, type NetworkFacts, type RouteTableFacts, type ServiceAddresses } from './facts.js';
+import { NAMES, type ClusterNetwork, type NetworkFacts, type RouteTableFacts, type ServiceAddresses } from './facts.js';
+import { isOurs } from '../marker.js';
 import { known, later, type Ref } from './refs.js';
 
 export const RESOLVE_ACTION = 'network.service-addresses';

@@ -4,7 +4,8 @@ import type { AccountClient } from '../../cloud/session.js';
 import type { ApplyContext } from '../../plan/action.js';
 import { waitFor } from '../../plan/wait.js';
 import type { StepClients } from '../step.js';
-import { MARKER, MARKER_TAG, NAMES } from './facts.js';
+import { NAMES } from './facts.js';
+import { MARKER, MARKER_TAG } from '../marker.js';
 
 const TIMEOUT_MS = 15 * 60_000;
 

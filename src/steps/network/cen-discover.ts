@@ -4,7 +4,8 @@
 import type { Cen, TransitRouter } from '../../cloud/cbn.js';
 import type { Config } from '../../config/schema.js';
 import type { StepClients } from '../step.js';
-import { NAMES, isOurs, type CenFacts, type NetworkFacts, type TransitRouterFacts, type TrRouteTableFacts } from './facts.js';
+import { NAMES, type CenFacts, type NetworkFacts, type TransitRouterFacts, type TrRouteTableFacts } from './facts.js';
+import { isOurs } from '../marker.js';
 
 async function findCen(config: Config, clients: StepClients): Promise<Cen | undefined> {
   const cbn = await import('../../cloud/cbn.js');

@@ -8,7 +8,8 @@ import type { Action } from '../../plan/action.js';
 import type { StepClients } from '../step.js';
 import { hostRoute } from './cidr.js';
 import { createCen, ensureAssociation, ensureGrant, ensurePeerAttachment, ensurePropagation, ensureRouter, ensureTrRoute, ensureVpcAttachment } from './cen-apply.js';
-import { MARKER, NAMES, isOurs, type NetworkFacts, type TransitRouterFacts, type TrRouteTableFacts } from './facts.js';
+import { NAMES, type NetworkFacts, type TransitRouterFacts, type TrRouteTableFacts } from './facts.js';
+import { MARKER, isOurs } from '../marker.js';
 import { known, later, mapRef, read, show, valueOf, withDeps, type Ref } from './refs.js';
 import type { NextHop } from './routes.js';
 

@@ -8,9 +8,6 @@ import type { RouteEntry, VSwitch, VpcAttribute } from '../../cloud/vpc.js';
 import type { VpcPeerConnection } from '../../cloud/vpcpeer.js';
 import type { NetworkMode } from '../../config/schema.js';
 
-/** The marker every resource we create carries (Description, Comment, Remark), and its tag form. */
-export const MARKER = 'managed-by=acr-xaccount';
-export const MARKER_TAG = { 'managed-by': 'acr-xaccount' } as const;
 /** Names we give what we create; discovery finds our resources by them (with the marker). */
 export const NAMES = {
   peering: 'acr-xaccount-registry',
@@ -18,8 +15,6 @@ export const NAMES = {
   route: (purpose: RoutePurpose) => `acr-xaccount-${purpose}`,
   resolveCommand: 'acr-xaccount-resolve',
 } as const;
-
-export const isOurs = (description: string | undefined): boolean => (description ?? '').includes(MARKER);
 
 /** What a route we add is for: the registry, auth-service and OSS addresses in A, the way back in B. */
 export type RoutePurpose = 'registry' | 'auth' | 'oss' | 'return';

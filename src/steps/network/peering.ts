@@ -5,7 +5,8 @@ import type { Config } from '../../config/schema.js';
 import { fieldChange, type Action } from '../../plan/action.js';
 import { waitFor } from '../../plan/wait.js';
 import type { StepClients } from '../step.js';
-import { MARKER, MARKER_TAG, NAMES, isOurs, type NetworkFacts } from './facts.js';
+import { NAMES, type NetworkFacts } from './facts.js';
+import { MARKER, MARKER_TAG, isOurs } from '../marker.js';
 import { known, later, read, show, withDeps, type Ref } from './refs.js';
 import type { NextHop } from './routes.js';
 

@@ -2,7 +2,8 @@
 import type { Config } from '../../config/schema.js';
 import { addressCollisions } from './addresses.js';
 import { cidrsOverlap, hostRoute, normalizeCidr } from './cidr.js';
-import { isOurs, type NetworkFacts, type RouteTableFacts } from './facts.js';
+import { type NetworkFacts, type RouteTableFacts } from './facts.js';
+import { isOurs } from '../marker.js';
 
 /** The instance accepts three linked VPCs (CreateInstanceVpcEndpointLinkedVpc documentation). */
 const MAX_LINKED_VPCS = 3;

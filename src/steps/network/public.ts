@@ -7,7 +7,8 @@ import { fieldChange, type Action } from '../../plan/action.js';
 import { waitFor } from '../../plan/wait.js';
 import type { StepClients } from '../step.js';
 import { normalizeCidr } from './cidr.js';
-import { MARKER, isOurs, type NetworkFacts } from './facts.js';
+import { type NetworkFacts } from './facts.js';
+import { MARKER, isOurs } from '../marker.js';
 
 export const ENDPOINT_ACTION = 'network.internet-endpoint';
 const ENDPOINT_TIMEOUT_MS = 10 * 60_000;

@@ -8,7 +8,8 @@ import type { Action, ApplyContext } from '../../plan/action.js';
 import { waitFor } from '../../plan/wait.js';
 import type { StepClients } from '../step.js';
 import { hostRoute } from './cidr.js';
-import { MARKER, NAMES, isOurs, type NetworkFacts, type RoutePurpose, type RouteTableFacts } from './facts.js';
+import { NAMES, type NetworkFacts, type RoutePurpose, type RouteTableFacts } from './facts.js';
+import { MARKER, isOurs } from '../marker.js';
 import { mapRef, read, show, valueOf, withDeps, type Ref } from './refs.js';
 
 export interface NextHop {
