@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { fieldChange, knownAfterApply, sensitive, type Action, type ChangeKind } from '../src/plan/action.js';
 import { executePlan, type ProgressReporter } from '../src/plan/execute.js';
-import { createPlan, hasChanges, orderActions, summarize } from '../src/plan/plan.js';
+import { createPlan, hasChanges, inSequence, orderActions, summarize } from '../src/plan/plan.js';
 import { describeFailure } from '../src/plan/progress.js';
 import { planToJson, renderPlanText } from '../src/plan/render.js';
 
@@ -31,6 +31,17 @@ describe('ordering', () => {
     assert.throws(() => orderActions([action('a', 'create', ['b']), action('b', 'create', ['a'])]), /cycle among a, b/);
     assert.throws(() => orderActions([action('a', 'create', ['zz'])]), /unknown action "zz"/);
     assert.throws(() => orderActions([action('a'), action('a')]), /share the ID "a"/);
+  });
+  it('runs groups in sequence (destroy: later steps first): a change waits for every change of the groups before', async () => {
+    const groups = [[action('v1', 'delete')], [action('k', 'noop'), action('a1', 'delete'), action('a2', 'delete', ['a1'])], [action('n1', 'delete')]];
+    const chained = inSequence(groups);
+    const deps = Object.fromEntries(chained.map((a) => [a.id, a.dependsOn ?? []]));
+    assert.deepEqual(deps, { v1: [], k: [], a1: ['v1'], a2: ['a1', 'v1'], n1: ['v1', 'a1', 'a2'] });
+    assert.deepEqual(groups[1]![2]!.dependsOn, ['a1'], 'the planners\' actions are not mutated');
+    const reporter = new RecordingReporter();
+    await executePlan(createPlan(chained), { reporter, concurrency: 4 });
+    const started = reporter.events.filter((e) => e.startsWith('start')).map((e) => e.slice(6));
+    assert.deepEqual(started, ['v1', 'a1', 'a2', 'n1']);
   });
 });
 

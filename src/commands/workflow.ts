@@ -2,7 +2,7 @@
 import { NotYetImplementedError, UserError } from '../errors.js';
 import type { Action } from '../plan/action.js';
 import { executePlan, type ExecutionResult } from '../plan/execute.js';
-import { hasChanges, createPlan, type Plan } from '../plan/plan.js';
+import { hasChanges, createPlan, inSequence, type Plan } from '../plan/plan.js';
 import { describeFailure, PlainReporter, SpinnerReporter } from '../plan/progress.js';
 import { planToJson, renderPlanText } from '../plan/render.js';
 import { readFile } from 'node:fs/promises';
@@ -55,15 +55,11 @@ export async function buildTeardownPlan(ctx: CommandContext, session: Session, o
   const clients = stepClients(ctx, session);
   const base = await discoverBase(session.config, session.identities, clients);
   const facts = await Promise.all(modules.map(({ module }) => (module.discoverTeardown ?? module.discover)(session.config, base, clients)));
-  const actions: Action[] = [];
-  let before: string[] = [];
-  modules.forEach(({ entry, module }, i) => {
+  const perStep = modules.map(({ entry, module }, i) => {
     if (!module.teardown) throw new NotYetImplementedError(`Removing what the ${entry.name} step made`);
-    const own = module.teardown(session.config, facts[i], base, clients, options);
-    for (const action of own) if (action.change !== 'noop') action.dependsOn = [...new Set([...(action.dependsOn ?? []), ...before])];
-    actions.push(...own);
-    before = [...before, ...own.filter((a) => a.change !== 'noop').map((a) => a.id)];
+    return module.teardown(session.config, facts[i], base, clients, options);
   });
+  const actions = inSequence(perStep);
   return createPlan(actions);
 }
 

@@ -61,6 +61,18 @@ export function orderActions(actions: readonly Action[]): Action[] {
   return ordered;
 }
 
+/** Runs groups one after another: each group's changes depend on every change of the groups before it. */
+export function inSequence(groups: readonly Action[][]): Action[] {
+  const out: Action[] = [];
+  let before: string[] = [];
+  for (const group of groups) {
+    const changes = group.filter((a) => a.change !== 'noop');
+    out.push(...group.map((a) => (a.change === 'noop' ? a : { ...a, dependsOn: [...new Set([...(a.dependsOn ?? []), ...before])] })));
+    before = [...before, ...changes.map((a) => a.id)];
+  }
+  return out;
+}
+
 export function createPlan(actions: readonly Action[], notes: string[] = []): Plan {
   return { actions: orderActions(actions), notes };
 }
