@@ -140,9 +140,15 @@ export function hostsBlockOfScript(script: string): string[] | undefined {
     .filter((l) => l !== '');
 }
 
+/** The command that deletes our block from /etc/hosts (both hosts scripts carry it; `destroy`'s carries no block after it). */
+const HOSTS_BLOCK_DELETE = `sed '/^${HOSTS_BLOCK_BEGIN}$/,/^${HOSTS_BLOCK_END}$/d' /etc/hosts`;
+
+/** A script that takes our block out of /etc/hosts and writes none back (`destroy`'s removal script). */
+export const removesHostsBlock = (script: string): boolean => hostsBlockOfScript(script) === undefined && script.includes(HOSTS_BLOCK_DELETE);
+
 /** Runs a RunShellScript script on the instance: output (stdout and stderr together, as Cloud Assistant reports). */
 export function runShellScript(ctx: ShellContext, script: string): ShellResult {
-  const block = hostsBlockOfScript(script);
+  const block = hostsBlockOfScript(script) ?? (removesHostsBlock(script) ? [] : undefined);
   if (block) {
     ctx.instance.hosts = replaceHostsBlock(ctx.instance.hosts, block);
     return { output: '', exitCode: 0 };

@@ -4,6 +4,7 @@
 import { loadTemplate, renderTemplate } from '../../templates.js';
 
 const TEMPLATE = 'hosts-block.sh';
+const REMOVAL_TEMPLATE = 'hosts-block-remove.sh';
 /** The lines that fence the block inside /etc/hosts (the sandbox's Cloud Assistant shell reads the same two). */
 export const HOSTS_BEGIN = '# BEGIN acr-xaccount';
 export const HOSTS_END = '# END acr-xaccount';
@@ -46,6 +47,23 @@ export function withoutHostsSection(userData: string): string {
   }
   return out.join('\n');
 }
+
+/** The user data carries our section (the template's first line, on a line of its own). */
+export const hasHostsSection = (userData: string): boolean => userData.split('\n').some((l) => l.trim() === sectionMarkers().begin);
+
+/**
+ * `destroy`: the user data as it was before withHostsSection, byte for byte. The merge turns empty user data into
+ * `#!/bin/bash` + our section, so a bare `#!/bin/bash` line left over becomes empty again (user data that was
+ * only that line, a script doing nothing, comes back empty: the two cannot be told apart).
+ */
+export function userDataWithoutHosts(userData: string): string {
+  if (!hasHostsSection(userData)) return userData;
+  const rest = withoutHostsSection(userData);
+  return rest === '#!/bin/bash\n' ? '' : rest;
+}
+
+/** The script Cloud Assistant runs on an existing node at `destroy`: it deletes our block from /etc/hosts, nothing else. */
+export const hostsRemovalScript = (): string => renderTemplate(REMOVAL_TEMPLATE, {});
 
 /** Why a user-data script cannot take our section, if it cannot (cloud-init YAML is not a shell script). */
 export function unmergeableReason(userData: string): string | undefined {
