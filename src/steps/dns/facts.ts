@@ -1,7 +1,8 @@
 // What the DNS step learns before planning: the registry's VPC domain and address, and per mode the PrivateZone
 // zones of that exact name, or the node pools' user data and what each node last ran.
 import type { ZoneInfo, ZoneRecord } from '../../cloud/pvtz.js';
-import type { DnsMode, NetworkMode } from '../../config/schema.js';
+import type { Config, DnsMode, NetworkMode } from '../../config/schema.js';
+import type { BaseFacts } from '../step.js';
 
 export interface ZoneFacts {
   info: ZoneInfo;
@@ -42,4 +43,24 @@ export interface DnsFacts {
   pools: PoolFacts[];
   nodes: NodeFacts[];
   problems: string[];
+}
+
+/** The facts every discovery starts from (no call made yet): the config's choices and the shared facts. */
+export function initialFacts(config: Config, base: BaseFacts, domain: string): DnsFacts {
+  return {
+    network: config.network.mode,
+    mode: config.network.dns,
+    accountA: base.identities.A.accountId,
+    regionA: config.accountA.region,
+    vpcA: base.cluster.vpcId,
+    clusterId: base.cluster.clusterId,
+    instanceId: base.registry.instance.instanceId,
+    domain,
+    linkPending: false,
+    profile: base.cluster.profile,
+    zones: [],
+    pools: [],
+    nodes: [],
+    problems: [],
+  };
 }

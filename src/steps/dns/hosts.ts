@@ -2,7 +2,7 @@
 // every node pool's user data for nodes to come, and the same block written now on the existing nodes with
 // Cloud Assistant. Re-runs replace the block; nodes whose last hosts run wrote the same block are left alone.
 import type { AccountClient } from '../../cloud/session.js';
-import type { Action } from '../../plan/action.js';
+import type { Action, ApplyContext } from '../../plan/action.js';
 import { waitFor } from '../../plan/wait.js';
 import { describeFailures, lastSuccessfulRun, runScript } from '../network/cloud-assistant.js';
 import { read, show, valueOf, withDeps, type Ref } from '../network/refs.js';
@@ -43,6 +43,22 @@ export function hostsProblems(f: DnsFacts): string[] {
   return problems;
 }
 
+/** Replaces a node pool's user data and waits for the pool's update task to finish. */
+export async function setUserData(clients: StepClients, clusterId: string, pool: PoolFacts, userData: string, ctx: ApplyContext): Promise<void> {
+  const cs = await import('../../cloud/cs.js');
+  const taskId = await cs.modifyClusterNodePool(clients.A, clusterId, pool.nodepoolId, { userData });
+  if (!taskId) return;
+  await waitFor(
+    async (report) => {
+      const task = await cs.describeTaskInfo(clients.A, taskId);
+      report(task.state);
+      if (['fail', 'failed', 'timeout', 'canceled'].includes(task.state)) throw new Error(`updating node pool ${pool.nodepoolId} failed: ${task.error?.message ?? task.state}`);
+      return task.state === 'success' ? true : undefined;
+    },
+    { what: `node pool ${pool.name}`, intervalMs: clients.pollIntervalMs, timeoutMs: POOL_TIMEOUT_MS, progress: ctx.progress, signal: ctx.signal },
+  );
+}
+
 const sameBlock = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && a.every((l, i) => l === b[i]);
 
 export function planHosts(f: DnsFacts, clients: StepClients, ip: Ref): Action[] {
@@ -65,18 +81,7 @@ export function planHosts(f: DnsFacts, clients: StepClients, ip: Ref): Action[] 
             const cs = await import('../../cloud/cs.js');
             const current = (await cs.describeClusterNodePoolDetail(clients.A, f.clusterId, pool.nodepoolId))?.userData ?? pool.userData;
             const next = withHostsSection(current, lines(read(ctx, ip)));
-            if (next === current) return;
-            const taskId = await cs.modifyClusterNodePool(clients.A, f.clusterId, pool.nodepoolId, { userData: next });
-            if (!taskId) return;
-            await waitFor(
-              async (report) => {
-                const task = await cs.describeTaskInfo(clients.A, taskId);
-                report(task.state);
-                if (['fail', 'failed', 'timeout', 'canceled'].includes(task.state)) throw new Error(`updating node pool ${pool.nodepoolId} failed: ${task.error?.message ?? task.state}`);
-                return task.state === 'success' ? true : undefined;
-              },
-              { what: `node pool ${pool.name}`, intervalMs: clients.pollIntervalMs, timeoutMs: POOL_TIMEOUT_MS, progress: ctx.progress, signal: ctx.signal },
-            );
+            if (next !== current) await setUserData(clients, f.clusterId, pool, next, ctx);
           },
         },
         ip,

@@ -5,28 +5,14 @@ import type { Config } from '../../config/schema.js';
 import type { Action } from '../../plan/action.js';
 import { chooseRegistryVpc, registryInternetDomain, registryVpcDomain } from '../network/registry-vpc.js';
 import type { BaseFacts, StepClients, StepModule } from '../step.js';
-import type { DnsFacts } from './facts.js';
+import { initialFacts, type DnsFacts } from './facts.js';
 import { discoverHosts, hostsProblems, planHosts } from './hosts.js';
 import { discoverZones, planPrivateZone, zoneProblems } from './privatezone.js';
 import { planRegistryIp } from './registry-ip.js';
+import { discoverDnsTeardown, teardownDns } from './teardown.js';
 
 async function discoverDns(config: Config, base: BaseFacts, clients: StepClients): Promise<DnsFacts> {
-  const f: DnsFacts = {
-    network: config.network.mode,
-    mode: config.network.dns,
-    accountA: base.identities.A.accountId,
-    regionA: config.accountA.region,
-    vpcA: base.cluster.vpcId,
-    clusterId: base.cluster.clusterId,
-    instanceId: base.registry.instance.instanceId,
-    domain: config.network.mode === 'public' ? registryInternetDomain(base) : registryVpcDomain(base),
-    linkPending: false,
-    profile: base.cluster.profile,
-    zones: [],
-    pools: [],
-    nodes: [],
-    problems: [],
-  };
+  const f = initialFacts(config, base, config.network.mode === 'public' ? registryInternetDomain(base) : registryVpcDomain(base));
   if (f.network === 'public') return f;
   const [choice, extra] = await Promise.all([
     chooseRegistryVpc(config, base, clients.B),
@@ -60,4 +46,6 @@ export const step: StepModule<DnsFacts> = {
   discover: discoverDns,
   preflight: (_config, facts) => preflightDns(facts),
   plan: (_config, facts, _base, clients) => planDns(facts, clients),
+  discoverTeardown: discoverDnsTeardown,
+  teardown: (_config, facts, _base, clients) => teardownDns(facts, clients),
 };
