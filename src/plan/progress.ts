@@ -42,6 +42,8 @@ export class SpinnerReporter implements ProgressReporter {
   constructor(
     stream: NodeJS.WriteStream,
     private readonly c: ChalkInstance,
+    /** Keep a finished check's last progress text (its result) under its line; off when the caller prints the result. */
+    private readonly options: { checkResults?: boolean } = {},
   ) {
     this.spinner = ora({ stream, discardStdin: false });
     // Refresh elapsed times once a second between events.
@@ -76,8 +78,11 @@ export class SpinnerReporter implements ProgressReporter {
     this.refresh();
   }
   succeed(action: Action, ms: number): void {
+    const last = this.running.get(action.id)?.text;
     this.running.delete(action.id);
-    this.persist(this.c.green('✔'), `${action.title} ${this.c.dim(seconds(ms))}`);
+    // A check's last word is its result (the test pull's `Successfully pulled image ...`): keep it on screen.
+    const result = action.change === 'check' && last && this.options.checkResults !== false ? `\n  ${last}` : '';
+    this.persist(this.c.green('✔'), `${action.title} ${this.c.dim(seconds(ms))}${result}`);
   }
   fail(action: Action, error: unknown, ms: number): void {
     this.running.delete(action.id);
