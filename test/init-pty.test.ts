@@ -1,5 +1,6 @@
 // `init --sandbox` in a real pseudo-terminal: the built CLI is answered like a user would, with arrow keys, typing
-// and Enter, and the screen is read back. Also Ctrl-C midway, --step, all flags, and no terminal at all.
+// and Enter, and the screen is read back: a declined plan, a full run through apply and the test pull (then doctor
+// on the saved config), Ctrl-C midway, --step, all flags, and no terminal at all.
 // Run `npm run build` first.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,7 +13,10 @@ import { after, describe, it } from 'node:test';
 import * as pty from 'node-pty';
 import { parse } from 'yaml';
 
-import { createWorld } from '../src/sandbox/scenarios.js';
+import { createWorld, sandboxMeta } from '../src/sandbox/scenarios.js';
+import { livePeeringsBetween } from '../src/sandbox/state/peering.js';
+import { recordsOf, zonesBoundTo } from '../src/sandbox/state/pvtz.js';
+import { findRole } from '../src/sandbox/state/ram.js';
 import { World } from '../src/sandbox/world.js';
 import { BIN, runCli } from './helpers/cli.js';
 
@@ -127,9 +131,9 @@ class Terminal {
 }
 
 /** Runs `drive` against a fresh terminal; whatever happens, the process is gone afterwards (no hanging test). */
-async function session(args: string[], cwd: string, drive: (t: Terminal) => Promise<void>): Promise<{ code: number; screen: string }> {
+async function session(args: string[], cwd: string, drive: (t: Terminal) => Promise<void>, guardMs = 60_000): Promise<{ code: number; screen: string }> {
   const t = new Terminal(args, cwd);
-  const guard = setTimeout(() => t.kill(), 60_000);
+  const guard = setTimeout(() => t.kill(), guardMs);
   try {
     await drive(t);
     let timer: NodeJS.Timeout | undefined;
@@ -178,14 +182,18 @@ describe('init in a terminal (sandbox)', () => {
       await t.select('Tag of team/web', /^❯ 2025\.11\.3\b/);
       await t.waitFor(/Saved .*acr-xaccount\.yaml \(no secrets\)/);
       await t.waitFor(/Topology[\s\S]*CEN transit routers \(within cn-hangzhou\)[\s\S]*account B 1580298765432109/);
-      // With every step planner present the plan follows and is declined; until verify lands, init stops naming it.
-      const next = await t.waitFor(/Apply these changes\?|not available in this version of acr-xaccount yet/, 30_000);
-      if (next[0].startsWith('Apply')) t.press('n' + ENTER);
+      // The plan follows, and is declined.
+      await t.waitFor(/Plan: \d+ to create/, 30_000);
+      await t.waitFor(/\? Apply these changes\?/);
+      await t.settle();
+      t.press('n' + ENTER);
+      await t.waitFor(/Nothing was changed\./);
     });
-    assert.ok(code === 1 || code === 3, `exit ${code}\n${screen.slice(-800)}`);
+    assert.equal(code, 1, screen.slice(-800));
+    assert.match(screen, /✔ Apply these changes\? No/);
+    assert.doesNotMatch(screen, /Apply complete|✔ Create /, 'nothing applied');
     // The managed edition is not offered with the worker role: it is drawn with its reason.
     assert.match(screen, /managed\s+ACK installs and upgrades it — supports only RRSA across accounts, not worker-role/);
-    if (code === 3) assert.match(screen, /Planning the step\(s\) verify/);
     const config = savedConfig(cwd);
     assert.equal(config.accountA!.region, 'cn-hangzhou');
     assert.match(String(config.accountA!.clusterId), /^c[0-9a-f]{32}$/);
@@ -198,29 +206,70 @@ describe('init in a terminal (sandbox)', () => {
     assert.doesNotMatch(readFileSync(join(cwd, 'acr-xaccount.yaml'), 'utf8'), /LTAI|accessKey|token/i, 'no credentials in the file');
   });
 
-  it('the plan is shown after the wizard, asked once, and applied with progress', async () => {
-    const cwd = tmp('acrx-pty-apply-');
-    const steps = ['--step', 'network', '--step', 'dns', '--step', 'auth', '--step', 'addon'];
-    const { code, screen } = await session(['--sandbox-state', join(cwd, 'sandbox'), 'init', '--sandbox', ...steps], cwd, async (t) => {
-      await t.select('ACK cluster (account A)', /prod/);
-      await t.input('Region of the ACR instance (account B)');
-      await t.select('ACR instance (account B)', /acme-images/);
-      await t.select('Network path', /peering.*\(recommended\)/);
-      await t.select('Name resolution', /privatezone/);
-      await t.select('Authorization', /rrsa/);
-      await t.input('Lifetime of the temporary credentials');
-      await t.select('aliyun-acr-credential-helper edition', /managed.*\(recommended\)/);
-      await t.input('Namespaces the helper watches');
-      await t.input('Service accounts the helper gives registry credentials to');
-      await t.waitFor(/Plan: \d+ to create/, 30_000);
-      await t.waitFor(/Apply these changes\?/);
-      t.press('y' + ENTER);
-      await t.waitFor(/Apply complete: \d+ actions done\./, 60_000);
-    });
+  it('a full run like a user: every question answered with arrows and Enter, the plan confirmed, applied, verified by a pull; doctor agrees', { timeout: 300_000 }, async () => {
+    const cwd = tmp('acrx-pty-full-');
+    const stateDir = join(cwd, 'sandbox');
+    const { code, screen } = await session(
+      ['--sandbox-state', stateDir, 'init', '--sandbox'],
+      cwd,
+      async (t) => {
+        await t.select('ACK cluster (account A)', /prod/);
+        await t.input('Region of the ACR instance (account B)');
+        await t.select('ACR instance (account B)', /acme-images/);
+        await t.select('Network path', /peering.*\(recommended\)/);
+        await t.select('Name resolution', /privatezone.*\(recommended\)/);
+        await t.select('Authorization', /rrsa.*\(recommended\)/);
+        await t.input('Lifetime of the temporary credentials');
+        await t.select('aliyun-acr-credential-helper edition', /managed.*\(recommended\)/);
+        await t.input('Namespaces the helper watches');
+        await t.input('Service accounts the helper gives registry credentials to');
+        // Not the first repository (base/alpine is): reached with the down arrow.
+        await t.select('Test image for verify: repository', /^❯ team\/web\b/);
+        await t.select('Tag of team/web', /^❯ 2025\.11\.3\b/);
+        await t.waitFor(/Saved .*acr-xaccount\.yaml \(no secrets\)/);
+        await t.waitFor(/Topology[\s\S]*VPC peering \(within cn-hangzhou\)/);
+        await t.waitFor(/Plan: \d+ to create, \d+ to update, 0 to delete\./, 30_000);
+        await t.waitFor(/\? Apply these changes\?/);
+        await t.settle();
+        t.press('y' + ENTER);
+        // Every step, then the verify step's test pull (the slow part when the machine is busy).
+        await t.waitFor(/Successfully pulled image \S+\/team\/web:2025\.11\.3 in [\d.]+s/, 120_000);
+        await t.waitFor(/Apply complete: \d+ actions done\./, 30_000);
+      },
+      240_000,
+    );
     assert.equal(code, 0, screen.slice(-1500));
-    assert.doesNotMatch(screen, /\? Test image for verify/, 'with --step, optional settings of other steps are not asked');
-    assert.match(screen, /VPC peering \(within cn-hangzhou\)/);
-    assert.equal(savedConfig(cwd).network!.mode, 'peering');
+    assert.match(screen, /✔ Apply these changes\? Yes/);
+    assert.match(screen, /^verify · account A/m, 'the plan has the test pull');
+    const config = savedConfig(cwd);
+    assert.deepEqual(
+      [config.network!.mode, config.network!.dns, config.auth!.mode, config.addon!.edition, config.verify!.image],
+      ['peering', 'privatezone', 'rrsa', 'managed', 'team/web:2025.11.3'],
+    );
+
+    // The setup is really there in the saved world.
+    const world = World.load(join(stateDir, 'state.json'));
+    const { accounts, facts } = sandboxMeta(world);
+    assert.ok(findRole(world, accounts.A, 'acr-xaccount-helper'), "role A (the helper's RRSA role)");
+    const puller = findRole(world, accounts.B, 'acr-xaccount-puller');
+    assert.ok(puller, 'role B');
+    assert.match(puller.assumeRolePolicyDocument, new RegExp(lit(`acs:ram::${accounts.A}:role/acr-xaccount-helper`)), 'role B trusts role A');
+    const peerings = livePeeringsBetween(world, String(facts.vpcA), String(facts.vpcB));
+    assert.deepEqual(peerings.map((p) => [p.name, p.status]), [['acr-xaccount-registry', 'Activated']]);
+    const zone = zonesBoundTo(world, String(facts.vpcA)).find((z) => z.zoneName === facts.registryVpcDomain);
+    assert.ok(zone, "the registry's zone is bound to A's VPC");
+    assert.deepEqual(recordsOf(world, zone).map((r) => [r.rr, r.type]), [['@', 'A']]);
+    assert.match(recordsOf(world, zone)[0]!.value, /^172\.16\.\d+\.\d+$/, "an address in B's VPC");
+
+    // The saved acr-xaccount.yaml is all a later command needs: doctor, with no flag but --sandbox, finds every link ok.
+    const doctor = await runCli(['--sandbox-state', stateDir, 'doctor', '--sandbox'], { cwd, env: { HOME: cwd } });
+    assert.equal(doctor.code, 0, `${doctor.stdout}\n${doctor.stderr}`);
+    const lines = doctor.stdout.split('\n').filter((l) => /^(ok|warn|fail)\s/.test(l));
+    assert.ok(lines.length >= 15, doctor.stdout);
+    assert.deepEqual(lines.filter((l) => !l.startsWith('ok ')), [], 'every check ok');
+    assert.match(doctor.stdout, new RegExp(`^${lines.length} ok, 0 warn, 0 fail$`, 'm'));
+    assert.match(doctor.stdout, /VPC peering: .*pcc-\w+ \(Activated\)\s+in place/);
+    assert.match(doctor.stdout, /DNS record: A record @ -> 172\.16\.\d+\.\d+ in /);
   });
 
   it('Ctrl-C midway exits 130 with nothing written: no config file, no write call, the world unchanged', async () => {
@@ -260,6 +309,7 @@ describe('init in a terminal (sandbox)', () => {
       t.press('n' + ENTER);
     });
     assert.doesNotMatch(screen, /\? (ACK cluster|Network path|Name resolution|aliyun-acr-credential-helper edition)/);
+    assert.doesNotMatch(screen, /\? Test image for verify/, 'with --step, optional settings of other steps are not asked');
     assert.match(screen, /^auth · account/m, 'the plan has the auth step');
     assert.doesNotMatch(screen, /^(network|dns|addon) · account/m, 'and no other');
     assert.equal(code, 1, screen.slice(-800));
