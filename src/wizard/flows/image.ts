@@ -7,6 +7,7 @@ export interface ImageAnswer {
   config: { verify?: { image: string } };
 }
 
+/** No image saved: the verify step still test-pulls, with the first repository that has a tag. */
 const LATER = '<later>';
 
 const tagLine = (t: TagInfo) =>
@@ -23,7 +24,7 @@ export async function askImage(p: Prompter, s: WizardSources, policy: AskPolicy,
   const [givenRepo] = given?.split(':') ?? [];
   const repoChoices: Choice<string>[] = repos.map((r) => ({ value: r.repoId, name: `${r.namespace}/${r.name}`, short: `${r.namespace}/${r.name}` }));
   const preset = repos.find((r) => `${r.namespace}/${r.name}` === givenRepo)?.repoId;
-  const repoId = await p.select({ id: 'verify.repository', message: 'Test image for verify: repository', choices: [...repoChoices, { value: LATER, name: 'choose later (init --step verify)' }], default: preset });
+  const repoId = await p.select({ id: 'verify.repository', message: 'Test image for verify: repository', choices: [...repoChoices, { value: LATER, name: 'any: the first tagged image apply finds (pin one later with init --step verify)', short: 'any' }], default: preset });
   if (repoId === LATER) return { config: {} };
   const repo = repos.find((r) => r.repoId === repoId)!;
   const tags = await p.busy(`Looking up the tags of ${repo.namespace}/${repo.name}`, s.tags(registry.instanceId, registry.regionId, repoId));
