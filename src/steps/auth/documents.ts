@@ -66,5 +66,15 @@ export function withStatement(doc: PolicyDocument | undefined, statement: Policy
   return { Version: doc?.Version ?? '1', Statement: [...(doc?.Statement ?? []), statement] };
 }
 
+/**
+ * The trust policy without the statements equal to `statements` (every other statement, and every other field of the
+ * document, exactly as they were); undefined when it holds none of them.
+ */
+export function withoutStatements(doc: PolicyDocument | undefined, statements: readonly PolicyStatement[]): PolicyDocument | undefined {
+  const kept = (doc?.Statement ?? []).filter((s) => !statements.some((ours) => sameStatement(s, ours)));
+  if (!doc || kept.length === (doc.Statement ?? []).length) return undefined;
+  return { ...doc, Statement: kept };
+}
+
 /** A one-line JSON text of a document or statement, for plan details. */
 export const compact = (value: unknown): string => JSON.stringify(value);

@@ -4,6 +4,8 @@ import { accessKeyActions } from './access-key.js';
 import { discoverAuth, type AuthFacts } from './facts.js';
 import { authPreflight } from './preflight.js';
 import { rrsaActions } from './rrsa.js';
+import { authTeardown } from './teardown.js';
+import { discoverAuthTeardown } from './teardown-facts.js';
 import { markPlanning } from './together.js';
 import { workerRoleActions } from './worker-role.js';
 
@@ -24,4 +26,6 @@ export const step: StepModule<AuthFacts> = {
         return accessKeyActions(config, facts, base, clients);
     }
   },
+  discoverTeardown: discoverAuthTeardown,
+  teardown: authTeardown,
 };

@@ -12,6 +12,8 @@ export const POLICY_VERSION_LIMIT = 5;
 export interface PolicyState {
   policy?: ram.RamPolicy;
   versions: ram.PolicyVersion[];
+  /** Who the policy is attached to (read by destroy's discovery, for a policy of ours). */
+  entities?: ram.PolicyEntities;
 }
 
 export interface RoleState {
