@@ -1,5 +1,6 @@
 // The self-managed helper's ConfigMap kube-system/acr-configuration: its `acr-registry-info` list merged entry by
-// entry (other instances' entries keep their exact YAML text), its settings keys set, every other key kept.
+// entry (other instances' entries keep their exact YAML text), its settings keys set, every other key kept; and for
+// `destroy`, entries spliced out the same way.
 import { isMap, isSeq, parseDocument, stringify, type Document, type YAMLSeq } from 'yaml';
 
 import { registerSecret } from '../secrets.js';
@@ -83,6 +84,50 @@ export function mergeRegistryInfo(text: string | undefined, entry: RegistryEntry
   return `${prefix}${' '.repeat(dash)}- ${entryText(entry, dash + 2)}\n`;
 }
 
+/**
+ * The `acr-registry-info` text without the entries `match` picks, spliced out line by line: every other entry,
+ * comment and blank keeps its exact characters. `removed` lists what was taken out (empty: the text is unchanged).
+ */
+export function removeRegistryEntries(text: string | undefined, match: (entry: RegistryEntry) => boolean): { text: string; removed: RegistryEntry[] } {
+  const source = text ?? '';
+  const doc = parseDocument(source);
+  if (doc.errors.length > 0) throw new RegistryInfoError(`${REGISTRY_INFO_KEY} is not valid YAML: ${doc.errors[0]!.message}`);
+  const seq = doc.contents;
+  if (seq === null || (!isSeq(seq) && doc.toJS() === null)) return { text: source, removed: [] };
+  if (!isSeq(seq)) throw new RegistryInfoError(`${REGISTRY_INFO_KEY} is not a YAML list of registry entries`);
+  const picked = seq.items.filter((item) => isMap(item) && match(item.toJSON() as RegistryEntry));
+  if (picked.length === 0) return { text: source, removed: [] };
+  const removed = picked.map((item) => (item as { toJSON(): unknown }).toJSON() as RegistryEntry);
+  const spans = seq.flow || !seq.range ? undefined : picked.map((item) => itemLines(source, item.range));
+  if (!spans || spans.some((s) => s === undefined)) {
+    // A flow list ([...]) or an item sharing its lines: rewrite the list through the parsed document.
+    const list = (doc as unknown as Document).contents as unknown as YAMLSeq;
+    list.items = list.items.filter((item) => !picked.includes(item as never));
+    return { text: doc.toString({ lineWidth: 0 }), removed };
+  }
+  let out = source;
+  for (const [start, end] of (spans as [number, number][]).sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + out.slice(end);
+  return { text: out, removed };
+}
+
+/** The whole lines a block list item takes, from its dash to its line end; undefined when they hold anything else. */
+function itemLines(source: string, range: readonly number[] | null | undefined): [number, number] | undefined {
+  if (!range) return undefined;
+  let dash = range[0]! - 1;
+  while (dash >= 0 && /\s/.test(source[dash]!)) dash--;
+  if (source[dash] !== '-') return undefined;
+  const lineStart = source.lastIndexOf('\n', dash - 1) + 1;
+  if (source.slice(lineStart, dash).trim() !== '') return undefined;
+  let end = range[2]!;
+  if (end > 0 && source[end - 1] !== '\n') {
+    const newline = source.indexOf('\n', end);
+    const rest = source.slice(end, newline < 0 ? source.length : newline);
+    if (rest.trim() !== '' && !rest.trim().startsWith('#')) return undefined;
+    end = newline < 0 ? source.length : newline + 1;
+  }
+  return [lineStart, end];
+}
+
 /** The ConfigMap data with our settings keys and our registry entry merged in; everything else as it was. */
 export function mergeHelperData(data: Record<string, string>, settings: Record<string, string>, entry: RegistryEntry): Record<string, string> {
   return { ...data, ...settings, [REGISTRY_INFO_KEY]: mergeRegistryInfo(data[REGISTRY_INFO_KEY], entry) };
@@ -100,6 +145,29 @@ export async function readHelperConfig(kubeconfig: string): Promise<{ data: Reco
 export async function writeHelperConfig(kubeconfig: string, settings: Record<string, string>, entry: RegistryEntry): Promise<ConfigMapWrite> {
   const client = await kubeClient(kubeconfig);
   return updateConfigMap(client, HELPER_NAMESPACE, HELPER_CONFIGMAP, (data) => mergeHelperData(data, settings, entry));
+}
+
+/** What taking entries out of the helper's ConfigMap did: nothing (none matched, or no ConfigMap), or replaced it. */
+export interface HelperEntriesRemoval {
+  write: ConfigMapWrite | 'missing';
+  removed: RegistryEntry[];
+}
+
+/**
+ * Takes the entries `match` picks out of the helper's ConfigMap (re-read on a conflict, so the check runs against
+ * what is there at write time); every other entry and key stays, and a missing ConfigMap is not created.
+ */
+export async function removeHelperEntries(kubeconfig: string, match: (entry: RegistryEntry) => boolean): Promise<HelperEntriesRemoval> {
+  const client = await kubeClient(kubeconfig);
+  let removed: RegistryEntry[] = [];
+  let exists = true;
+  const write = await updateConfigMap(client, HELPER_NAMESPACE, HELPER_CONFIGMAP, (data, found) => {
+    exists = found;
+    const out = found ? removeRegistryEntries(data[REGISTRY_INFO_KEY], match) : { text: '', removed: [] };
+    removed = out.removed;
+    return out.removed.length === 0 ? undefined : { ...data, [REGISTRY_INFO_KEY]: out.text };
+  });
+  return { write: exists ? write : 'missing', removed };
 }
 
 /** The helper's running pods in kube-system and when each started. */

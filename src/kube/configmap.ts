@@ -27,21 +27,23 @@ export async function readConfigMap(client: KubeClient, namespace: string, name:
 export type ConfigMapWrite = 'unchanged' | 'created' | 'replaced';
 
 /**
- * Applies `change` to the ConfigMap's current data and writes the result: created when missing, replaced with the
- * read resourceVersion otherwise, so a concurrent writer makes us re-read and re-apply instead of being overwritten.
- * Labels, annotations and binaryData stay as they are.
+ * Applies `change` to the ConfigMap's current data (`exists`: whether there is a ConfigMap) and writes the result:
+ * created when missing, replaced with the read resourceVersion otherwise, so a concurrent writer makes us re-read and
+ * re-apply instead of being overwritten. `change` returning undefined writes nothing (a missing ConfigMap stays
+ * missing). Labels, annotations and binaryData stay as they are.
  */
 export async function updateConfigMap(
   client: KubeClient,
   namespace: string,
   name: string,
-  change: (data: Record<string, string>) => Record<string, string>,
+  change: (data: Record<string, string>, exists: boolean) => Record<string, string> | undefined,
   attempts = 5,
 ): Promise<ConfigMapWrite> {
   for (let attempt = 1; ; attempt++) {
     const current = await readRaw(client, namespace, name);
     const before = { ...(current?.data ?? {}) };
-    const next = change({ ...before });
+    const next = change({ ...before }, current !== undefined);
+    if (next === undefined) return 'unchanged';
     try {
       if (!current) {
         await kubeCall(client, `create ConfigMap ${namespace}/${name}`, () =>
