@@ -1,4 +1,4 @@
-// Workloads for the test pull: create and delete a Deployment, find its pods by label, read a pod's events.
+// Workloads for the test pull: create, read and delete a Deployment, find its pods by label, read a pod's events.
 import { isKubeConflict, isKubeNotFound, kubeCall, kubeClient, type KubeClient } from './client.js';
 
 /** A KubeClient that also reaches apps/v1 (Deployments). */
@@ -54,6 +54,23 @@ export async function createDeployment(client: WorkloadClient, spec: DeploymentS
     // A kept Deployment from an earlier run (--keep): start over so the pull is tested afresh.
     await deleteDeployment(client, spec.namespace, spec.name);
     await kubeCall(client, what, () => client.apps.createNamespacedDeployment({ namespace: spec.namespace, body }));
+  }
+}
+
+export interface DeploymentInfo {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** One Deployment's name and labels; undefined when it does not exist. */
+export async function readDeployment(client: WorkloadClient, namespace: string, name: string): Promise<DeploymentInfo | undefined> {
+  try {
+    const d = await kubeCall(client, `read Deployment ${namespace}/${name}`, () => client.apps.readNamespacedDeployment({ name, namespace }));
+    return { namespace, name, labels: { ...(d.metadata?.labels ?? {}) } };
+  } catch (error) {
+    if (isKubeNotFound(error)) return undefined;
+    throw error;
   }
 }
 

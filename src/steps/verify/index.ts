@@ -1,11 +1,14 @@
 // The verify step (seed: "Verify the result"): pull an image of B's instance in A's cluster through the
-// domain the setup serves, and on failure name the broken link and its fix.
+// domain the setup serves, and on failure name the broken link and its fix. `destroy` removes the Deployment a
+// `verify --keep` left (teardown.ts).
 import { listRepoTag, listRepository } from '../../cloud/cr.js';
 import type { Config } from '../../config/schema.js';
+import type { DeploymentInfo } from '../../kube/workloads.js';
 import type { Action } from '../../plan/action.js';
 import { registryInternetDomain, registryVpcDomain } from '../network/registry-vpc.js';
 import type { BaseFacts, StepClients, StepModule } from '../step.js';
 import { runTestPull, VERIFY_DEPLOYMENT } from './pull.js';
+import { discoverVerifyTeardown, verifyTeardown } from './teardown.js';
 
 export interface VerifyFacts {
   /** The domain pods pull with: the VPC domain (peering, CEN) or the Internet domain (public). */
@@ -14,6 +17,8 @@ export interface VerifyFacts {
   image?: string;
   /** Where the image came from: the config (--image) or the instance's first repository and tag. */
   source?: 'config' | 'discovered';
+  /** `destroy` only: the test Deployment a `verify --keep` left, when there is one. */
+  deployment?: DeploymentInfo;
 }
 
 /** `ns/repo:tag` gets the registry domain in front; a reference that names a host (`a.b/ns/repo`) is kept. */
@@ -66,4 +71,11 @@ function planVerify(config: Config, facts: VerifyFacts, _base: BaseFacts, client
   ];
 }
 
-export const step: StepModule<VerifyFacts> = { name: 'verify', discover: discoverVerify, preflight: preflightVerify, plan: planVerify };
+export const step: StepModule<VerifyFacts> = {
+  name: 'verify',
+  discover: discoverVerify,
+  preflight: preflightVerify,
+  plan: planVerify,
+  discoverTeardown: discoverVerifyTeardown,
+  teardown: verifyTeardown,
+};

@@ -6,7 +6,8 @@ import { waitFor } from '../../plan/wait.js';
 import { diagnose } from './diagnose.js';
 
 export const VERIFY_DEPLOYMENT = 'acr-xaccount-verify';
-const LABELS = { app: VERIFY_DEPLOYMENT, 'app.kubernetes.io/managed-by': 'acr-xaccount' };
+/** The test Deployment's labels: `destroy` removes a kept one only when it carries the managed-by label. */
+export const VERIFY_LABELS = { app: VERIFY_DEPLOYMENT, 'app.kubernetes.io/managed-by': 'acr-xaccount' } as const;
 
 /** What `verify` reports: the JSON document of `verify --json`. */
 export interface VerifyResult {
@@ -55,7 +56,7 @@ export async function runTestPull(input: TestPullInput): Promise<VerifyResult> {
   const { namespace, serviceAccount, timeoutSeconds, keep } = config.verify;
   const client = await workloadClient(await input.kubeconfig());
   const started = Date.now();
-  await createDeployment(client, { namespace, name: VERIFY_DEPLOYMENT, image, serviceAccount, labels: LABELS });
+  await createDeployment(client, { namespace, name: VERIFY_DEPLOYMENT, image, serviceAccount, labels: { ...VERIFY_LABELS } });
   let lastFailure: PodEvent | undefined;
   let sameFailurePolls = 0;
   try {
