@@ -1,6 +1,7 @@
 // The add-on step (seed "Step 2.3"): the credential helper, managed (config through CS) or self-managed (installed
 // through CS, configured through the Kubernetes API), a restart when RRSA came after the helper started, and with
-// --replace-edition the other edition uninstalled first (ACK runs one edition at a time).
+// --replace-edition the other edition uninstalled first (ACK runs one edition at a time). `destroy` takes our entry
+// out again and keeps the add-on unless --remove-addon (teardown.ts).
 import type { Action } from '../../plan/action.js';
 import { authReadyActions, isPlanning, markPlanning } from '../auth/together.js';
 import type { StepModule } from '../step.js';
@@ -10,6 +11,8 @@ import { addonPreflight } from './preflight.js';
 import { UNINSTALL_ID, uninstallOtherAction } from './replace.js';
 import { restartAction } from './restart.js';
 import { helperConfigAction, selfManagedInstallAction } from './self-managed.js';
+import { addonTeardown } from './teardown.js';
+import { discoverAddonTeardown } from './teardown-facts.js';
 
 export const step: StepModule<AddonFacts> = {
   name: 'addon',
@@ -35,4 +38,6 @@ export const step: StepModule<AddonFacts> = {
     }
     return actions.filter((a): a is Action => a !== undefined);
   },
+  discoverTeardown: discoverAddonTeardown,
+  teardown: addonTeardown,
 };

@@ -46,7 +46,13 @@ export async function ensureAddon(w: WaitContext, name: string, build: (current:
     const next = build(existing);
     if (stableJson(next) !== stableJson(existing)) await whenClusterIdle(w, () => addons.modifyClusterAddon(w.acct, w.clusterId, name, JSON.stringify(next)));
   }
-  const active = await waitFor(
+  const active = await waitAddonActive(w, name);
+  return { name, version: active.version };
+}
+
+/** Waits until CS shows the add-on active (after an install or a config change). */
+export function waitAddonActive(w: WaitContext, name: string): Promise<addons.AddonInstanceDetail> {
+  return waitFor(
     async (report) => {
       const a = await addons.getClusterAddonInstance(w.acct, w.clusterId, name);
       report(`${name} ${a?.state ?? 'not listed yet'}`);
@@ -54,5 +60,4 @@ export async function ensureAddon(w: WaitContext, name: string, build: (current:
     },
     { what: `add-on ${name}`, intervalMs: w.intervalMs, timeoutMs: CLUSTER_TASK_TIMEOUT_MS, progress: w.ctx.progress, signal: w.ctx.signal },
   );
-  return { name, version: active.version };
 }

@@ -23,15 +23,21 @@ export function replacingEdition(config: Config, facts: AddonFacts): boolean {
   return config.addon.replaceEdition && Boolean(facts.installed[otherEdition(config.addon.edition)]);
 }
 
-/** The instance entries of a managed config: the array of objects with an instanceId (AcrInstanceInfo in the versions seen). */
+/** The key of a managed config's instance list: the array of objects with an instanceId (AcrInstanceInfo in the versions seen). */
+export function managedListKey(config: AddonConfig): string | undefined {
+  const isEntryList = (v: unknown): boolean => Array.isArray(v) && v.some((e) => e && typeof e === 'object' && 'instanceId' in e);
+  return isEntryList(config.AcrInstanceInfo) ? 'AcrInstanceInfo' : Object.keys(config).find((k) => isEntryList(config[k]));
+}
+
+/** The instance entries of a managed config. */
 export function managedConfigEntries(config: AddonConfig): RegistryEntry[] {
-  const isEntryList = (v: unknown): v is RegistryEntry[] => Array.isArray(v) && v.some((e) => e && typeof e === 'object' && 'instanceId' in e);
-  const list = isEntryList(config.AcrInstanceInfo) ? config.AcrInstanceInfo : Object.values(config).find(isEntryList);
-  return (list ?? []).filter((e): e is RegistryEntry => Boolean(e) && typeof e === 'object' && !Array.isArray(e));
+  const key = managedListKey(config);
+  const list = key ? (config[key] as unknown[]) : [];
+  return list.filter((e): e is RegistryEntry => Boolean(e) && typeof e === 'object' && !Array.isArray(e));
 }
 
 /** An entry that serves something: the self-managed add-on's default `- instanceId: ""` serves nothing. */
-const servesSomething = (e: RegistryEntry): boolean => Object.values(e).some((v) => v !== '' && v !== undefined && v !== null);
+export const servesSomething = (e: RegistryEntry): boolean => Object.values(e).some((v) => v !== '' && v !== undefined && v !== null);
 
 /**
  * The entries the other edition serves for instances other than ours, to carry into our edition. Self-managed ->
