@@ -168,6 +168,19 @@ describe('rendering', () => {
     assert.match(renderPlanText(done, { color: false }), /No changes\. The setup matches the configuration\.$/);
   });
 
+  it('lists what a teardown keeps, each with its title, and says when nothing is left to remove', () => {
+    const kept = { ...action('network.destroy.link', 'noop'), title: 'Keep the registry link (others may pull through it)' };
+    const teardown = createPlan([action('auth.destroy.role', 'delete'), kept], [], { teardown: true });
+    const text = renderPlanText(teardown, { color: false });
+    assert.match(text, /- delete +do auth\.destroy\.role/);
+    assert.match(text, /= Keep the registry link \(others may pull through it\) \(network\.destroy\.link\)/);
+    assert.doesNotMatch(text, /unchanged:/);
+    assert.equal((planToJson(teardown) as { purpose?: string }).purpose, 'destroy');
+    const finished = createPlan([kept], [], { teardown: true });
+    assert.match(renderPlanText(finished, { color: false }), /No changes\. Nothing made by acr-xaccount is left to remove\.$/);
+    assert.equal((planToJson(createPlan([kept])) as { purpose?: string }).purpose, undefined, 'an apply plan has no purpose field');
+  });
+
   it('renders stable JSON with markers for unknown and sensitive values', () => {
     const json = planToJson(plan) as any;
     const text = JSON.stringify(json);

@@ -59,8 +59,7 @@ export async function buildTeardownPlan(ctx: CommandContext, session: Session, o
     if (!module.teardown) throw new NotYetImplementedError(`Removing what the ${entry.name} step made`);
     return module.teardown(session.config, facts[i], base, clients, options);
   });
-  const actions = inSequence(perStep);
-  return createPlan(actions);
+  return createPlan(inSequence(perStep), [], { teardown: true });
 }
 
 /** The clients steps act through, and A's kubeconfig on demand (the --kubeconfig file, else from CS). */

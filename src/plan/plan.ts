@@ -15,6 +15,8 @@ export interface Plan {
   actions: Action[];
   /** Things the user should know that change nothing (shown above the summary). */
   notes: string[];
+  /** `destroy`'s plan: its unchanged actions are what stays, each listed with why. */
+  teardown?: boolean;
 }
 
 export class PlanError extends Error {
@@ -73,8 +75,8 @@ export function inSequence(groups: readonly Action[][]): Action[] {
   return out;
 }
 
-export function createPlan(actions: readonly Action[], notes: string[] = []): Plan {
-  return { actions: orderActions(actions), notes };
+export function createPlan(actions: readonly Action[], notes: string[] = [], options: { teardown?: boolean } = {}): Plan {
+  return { actions: orderActions(actions), notes, ...(options.teardown ? { teardown: true } : {}) };
 }
 
 export function summarize(plan: Plan): PlanSummary {

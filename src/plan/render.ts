@@ -71,7 +71,10 @@ export function renderPlanText(plan: Plan, options: RenderOptions): string {
         lines.push(`        ${field} = ${formatValue(value, c)}`);
       }
     }
-    if (unchanged.length > 0) {
+    if (plan.teardown) {
+      // In a teardown, what is not removed is the news: each says why it stays.
+      for (const action of unchanged) lines.push(c.dim(`  = ${action.title} (${action.id})`));
+    } else if (unchanged.length > 0) {
       const names = unchanged.map((a) => a.id).join(', ');
       lines.push(c.dim(`    ${unchanged.length} unchanged: ${names}`));
     }
@@ -84,7 +87,7 @@ export function renderPlanText(plan: Plan, options: RenderOptions): string {
 }
 
 export function summaryLine(plan: Plan, c: ChalkInstance = new Chalk({ level: 0 })): string {
-  if (!hasChanges(plan)) return `${c.green('No changes.')} The setup matches the configuration.`;
+  if (!hasChanges(plan)) return plan.teardown ? `${c.green('No changes.')} Nothing made by acr-xaccount is left to remove.` : `${c.green('No changes.')} The setup matches the configuration.`;
   const s = summarize(plan);
   const waits = s.wait > 0 ? ` ${s.wait} to wait for.` : '';
   return `${c.bold('Plan:')} ${s.create} to create, ${s.update} to update, ${s.delete} to delete.${waits}`;
@@ -111,6 +114,7 @@ export function planToJson(plan: Plan): object {
     changes: hasChanges(plan),
     summary: summarize(plan),
     notes: plan.notes,
+    ...(plan.teardown ? { purpose: 'destroy' } : {}),
     actions: plan.actions.map((a) => ({
       id: a.id,
       step: a.step,
