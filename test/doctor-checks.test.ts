@@ -172,4 +172,11 @@ describe('doctor lines from the steps', () => {
     assert.equal(exitCode(checks), 1);
     assert.equal(exitCode(checks.slice(0, 2)), 0);
   });
+
+  it('render: short titles line up; a long one is not padded, and does not widen the others', () => {
+    const long = 'registry route in A: Route 172.16.1.252/32 in vtb-cef7641069ad1376987b to VpcPeer pcc-5f8941b2decedff85d8d';
+    const lines = renderChecks([ok('a', 'role B trust', 'fine'), ok('b', long, 'in place')], new Chalk({ level: 0 })).split('\n');
+    assert.equal(lines[0], `ok    ${'role B trust'.padEnd(12)}  fine`);
+    assert.equal(lines[1], `ok    ${long}  in place`);
+  });
 });

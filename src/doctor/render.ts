@@ -5,8 +5,11 @@ import type { Check, CheckStatus } from './check.js';
 const paint = (c: ChalkInstance, status: CheckStatus): string =>
   status === 'ok' ? c.green('ok  ') : status === 'warn' ? c.yellow('warn') : c.red('fail');
 
+/** Short titles line up in a column; a longer one (a route, a zone) is not padded, so no line runs twice as wide. */
+const TITLE_COLUMN = 36;
+
 export function renderChecks(checks: readonly Check[], c: ChalkInstance): string {
-  const width = Math.max(...checks.map((k) => k.title.length), 10);
+  const width = Math.max(10, ...checks.map((k) => k.title.length).filter((n) => n <= TITLE_COLUMN));
   const lines: string[] = [];
   for (const k of checks) {
     lines.push(`${paint(c, k.status)}  ${k.title.padEnd(width)}  ${c.dim(k.detail)}`);
