@@ -13,7 +13,7 @@ async function findCen(config: Config, clients: StepClients): Promise<Cen | unde
   return (await cbn.describeCens(clients.A, { name: NAMES.cen })).find((c) => isOurs(c.description) && c.status !== 'Deleting');
 }
 
-async function tableFacts(clients: StepClients, routeTableId: string): Promise<TrRouteTableFacts> {
+export async function tableFacts(clients: StepClients, routeTableId: string): Promise<TrRouteTableFacts> {
   const routes = await import('../../cloud/cbn-routes.js');
   const [entries, associations, propagations] = await Promise.all([
     routes.listTransitRouterRouteEntries(clients.A, routeTableId, { status: 'All' }),

@@ -1,6 +1,6 @@
 // What the network step learns before planning: A's cluster network, B's registry side, and per mode the
 // peering, CEN or public-endpoint state. Discovery fills it (reads only); preflight and the planners read it.
-import type { Cen, PeerAttachment, TransitRouter, VpcAttachment } from '../../cloud/cbn.js';
+import type { Cen, ChildInstance, PeerAttachment, TransitRouter, VpcAttachment } from '../../cloud/cbn.js';
 import type { RouteTableLink, TrRouteEntry } from '../../cloud/cbn-routes.js';
 import type { CrEndpoint, LinkedVpc } from '../../cloud/cr.js';
 import type { EcsInstance } from '../../cloud/ecs.js';
@@ -131,7 +131,52 @@ export interface NetworkFacts {
   peering?: PeeringFacts;
   cen?: CenFacts;
   public?: PublicFacts;
+  /** `destroy` only: what discovery found of ours (and around it), whatever the mode. */
+  teardown?: NetworkTeardownFacts;
   /** Problems found while discovering (e.g. no way to choose B's VPC); preflight reports them. */
   problems: string[];
 }
 
+
+// ---- destroy ----
+
+/** A route table of A's cluster VPC or of one of B's VPCs, with every entry. */
+export interface TeardownTable {
+  account: 'A' | 'B';
+  vpcId: string;
+  routeTableId: string;
+  entries: RouteEntry[];
+}
+
+/** A transit router with every table (routes, associations, propagations) and every attachment on it. */
+export interface TeardownRouter {
+  router: TransitRouter;
+  tables: (TrRouteTableFacts & { type: string })[];
+  vpcAttachments: VpcAttachment[];
+  /** Inter-region connections, as this router sees them. */
+  peerAttachments: PeerAttachment[];
+}
+
+export interface TeardownCen {
+  cen: Cen;
+  /** How it was found (ours by name and marker, --cen-id, a VPC's CEN), for the plan. */
+  found: string;
+  /** Its transit routers in A's and B's regions. */
+  routers: TeardownRouter[];
+  /** VPCs attached to it, every region (DescribeCenAttachedChildInstances). */
+  children: ChildInstance[];
+  /** B's VPCs that B has granted to it. */
+  grantedVpcs: string[];
+}
+
+export interface NetworkTeardownFacts {
+  /** Every route table of A's cluster VPC and of B's VPCs involved (linked to the registry, peered, attached). */
+  tables: TeardownTable[];
+  /** Connections between A's cluster VPC and a VPC of B (ours and not). */
+  peerings: VpcPeerConnection[];
+  cens: TeardownCen[];
+  /** The registry's links to B's VPCs. */
+  links: LinkedVpc[];
+  /** The registry's Internet endpoint (Enterprise Edition). */
+  internet?: { enabled: boolean; status?: string; aclEntries: { entry: string; comment?: string }[] };
+}

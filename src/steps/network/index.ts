@@ -11,6 +11,8 @@ import { planPeering } from './peering.js';
 import { preflightNetwork } from './preflight.js';
 import { planPublic } from './public.js';
 import { planVpcRoutes } from './routes.js';
+import { planNetworkTeardown } from './teardown.js';
+import { discoverNetworkTeardown } from './teardown-discover.js';
 
 /**
  * When the auth and OSS addresses are looked up in this run, every other write of the step waits for that lookup:
@@ -43,6 +45,9 @@ export const step: StepModule<NetworkFacts> = {
   discover: (config: Config, base: BaseFacts, clients: StepClients) => discoverNetwork(config, base, clients),
   preflight: (config: Config, facts: NetworkFacts) => preflightNetwork(config, facts),
   plan: (config: Config, facts: NetworkFacts, _base: BaseFacts, clients: StepClients) => planNetwork(config, facts, clients),
+  // Whatever mode the config names now: what an earlier mode made goes too.
+  discoverTeardown: (config: Config, base: BaseFacts, clients: StepClients) => discoverNetworkTeardown(config, base, clients),
+  teardown: (_config: Config, facts: NetworkFacts, _base: BaseFacts, clients: StepClients) => planNetworkTeardown(facts, clients),
 };
 
 export { RESOLVE_ACTION };
