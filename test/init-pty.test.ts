@@ -235,6 +235,8 @@ describe('init in a terminal (sandbox)', () => {
         // Every step, then the verify step's test pull (the slow part when the machine is busy).
         await t.waitFor(/Successfully pulled image \S+\/team\/web:2025\.11\.3 in [\d.]+s/, 120_000);
         await t.waitFor(/Apply complete: \d+ actions done\./, 30_000);
+        // The next commands read the saved file: no settings flags, only where the sandbox's world is.
+        await t.waitFor(new RegExp(`Next:[\\s\\S]*acr-xaccount --sandbox-state ${lit(stateDir)} doctor --sandbox`));
       },
       240_000,
     );

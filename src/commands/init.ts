@@ -2,7 +2,7 @@
 // --step), the config saved, then plan -> confirm -> apply. Without a terminal it never guesses: it names the flags.
 import { resolve } from 'node:path';
 
-import { loadConfig, saveConfig, validateConfig, type LoadedConfig, type RawConfig } from '../config/load.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, saveConfig, validateConfig, type LoadedConfig, type RawConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { StepName } from '../config/choices.js';
 import { ConfigError, UserError } from '../errors.js';
@@ -139,5 +139,16 @@ async function proceed(ctx: CommandContext, s: Settled): Promise<number> {
   if (!ctx.ui.json) ctx.ui.err(['', ctx.ui.c.bold('Topology'), ...renderTopology(topologyOf(s.config, identities, s.facts)), ''].join('\n'));
   const session: Session = { config: s.config, loaded: s.loaded, cloud, identities, accountLabels };
   const plan = await buildPlan(ctx, session);
-  return applyPlan(ctx, plan, { dryRun, rerun: rerunCommand(), confirm: confirmApply }, accountLabels);
+  const code = await applyPlan(ctx, plan, { dryRun, rerun: rerunCommand(), confirm: confirmApply }, accountLabels);
+  if (code === 0 && !dryRun && !ctx.ui.json) ctx.ui.err(nextSteps(ctx));
+  return code;
+}
+
+/** What a user does after init: the commands read the saved file, so they need no settings flags. */
+function nextSteps(ctx: CommandContext): string {
+  const o = ctx.options;
+  const global = [o.config !== DEFAULT_CONFIG_FILE ? ` -c ${o.config}` : '', o.sandboxState ? ` --sandbox-state ${o.sandboxState}` : ''].join('');
+  const sandbox = o.sandbox ? ' --sandbox' : '';
+  const line = (command: string, what: string) => `  acr-xaccount${global} ${command}${sandbox}`.padEnd(40) + `  ${what}`;
+  return ['', 'Next:', line('doctor', 'check the setup link by link (read-only)'), line('verify', 'pull the test image again'), line('destroy', 'remove what acr-xaccount made')].join('\n');
 }
