@@ -1,7 +1,8 @@
 // Records the README's example session: runs the BUILT CLI (`npm run build` first) in a pseudo-terminal against
 // a fresh sandbox in a temporary folder, answers `init --sandbox` like a user (arrow keys, Enter, y), then runs
-// `doctor --sandbox`, and prints what stays on the screen: a small terminal emulator applies the cursor moves and
-// erasures, so spinner frames and the option lists of answered prompts are gone, as in a real terminal.
+// `doctor --sandbox` and `destroy --sandbox` (answered y), and prints what stays on the screen: a small terminal
+// emulator applies the cursor moves and erasures, so spinner frames and the option lists of answered prompts are
+// gone, as in a real terminal.
 // Dev-only (node-pty is a dev dependency). Usage: node scripts/record-session.mjs > session.txt
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -236,6 +237,12 @@ try {
     await s.waitFor(/Apply complete|Apply stopped/);
   });
   const doctor = await record(['doctor', '--sandbox'], cwd, async () => {});
+  const destroy = await record(['destroy', '--sandbox'], cwd, async (s) => {
+    await s.waitFor(/This cannot be undone\./);
+    await s.settle();
+    s.term.write('y' + ENTER);
+    await s.waitFor(/Destroy complete|Destroy stopped|Apply stopped/);
+  });
 
   // No key material may reach the README: the sandbox's AccessKey IDs and secrets are checked for and masked.
   const world = JSON.parse(readFileSync(stateFile, 'utf8'));
@@ -245,6 +252,8 @@ try {
     init.text,
     `${SHOWN_DIR}$ npx acr-xaccount doctor --sandbox`,
     doctor.text,
+    `${SHOWN_DIR}$ npx acr-xaccount destroy --sandbox`,
+    destroy.text,
   ].join('\n');
   transcript = transcript.replaceAll(cwd, SHOWN_DIR);
   for (const secret of secrets) {
@@ -255,8 +264,8 @@ try {
   }
   transcript = transcript.replace(/LTAI\w{8,}/g, 'LTAI****');
   process.stdout.write(transcript + '\n');
-  if (init.code !== 0 || doctor.code !== 0) {
-    process.stderr.write(`init exited ${init.code}, doctor ${doctor.code}\n`);
+  if (init.code !== 0 || doctor.code !== 0 || destroy.code !== 0) {
+    process.stderr.write(`init exited ${init.code}, doctor ${doctor.code}, destroy ${destroy.code}\n`);
     process.exitCode = 1;
   }
 } finally {

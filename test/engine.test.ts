@@ -116,7 +116,8 @@ describe('execution', () => {
     assert.ok(!reporter.events.includes('start done-already'));
     assert.equal(reporter.events.at(-1), 'close');
     const message = describeFailure(result, 'acr-xaccount apply --step auth');
-    assert.match(message, /1 of 4 actions done, 1 failed, 2 not started/);
+    assert.match(message, /^Apply stopped: 1 of 4 actions done, 1 failed, 2 not started/);
+    assert.match(describeFailure(result, 'acr-xaccount destroy', 'Destroy'), /^Destroy stopped: 1 of 4 actions done[\s\S]*run `acr-xaccount destroy` again/);
     assert.match(message, /Failed: broken \(do broken, account B\): EntityAlreadyExists\.Role: The role already exists\. \(RequestId req-9\)/);
     assert.match(message, /run `acr-xaccount apply --step auth` again: it finds what is already done and resumes/);
   });

@@ -116,7 +116,7 @@ export async function applyPlan(ctx: CommandContext, plan: Plan, options: ApplyO
       : new PlainReporter((line) => ctx.ui.err(line), ctx.ui.c);
   const result: ExecutionResult = await executePlan(plan, { reporter, concurrency: options.concurrency });
   if (!result.ok) {
-    ctx.ui.err(describeFailure(result, options.rerun));
+    ctx.ui.err(describeFailure(result, options.rerun, options.verb));
     return 1;
   }
   ctx.ui.err(ctx.ui.c.green(`${options.verb ?? 'Apply'} complete: ${result.done.length} actions done.`));

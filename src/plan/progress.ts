@@ -95,10 +95,10 @@ export class SpinnerReporter implements ProgressReporter {
 }
 
 /** What happened, what failed and how to go on: printed after a failed apply. */
-export function describeFailure(result: ExecutionResult, rerun: string): string {
+export function describeFailure(result: ExecutionResult, rerun: string, verb = 'Apply'): string {
   const lines: string[] = [];
   const total = result.done.length + result.failed.length + result.notStarted.length;
-  lines.push(`Apply stopped: ${result.done.length} of ${total} actions done, ${result.failed.length} failed, ${result.notStarted.length} not started.`);
+  lines.push(`${verb} stopped: ${result.done.length} of ${total} actions done, ${result.failed.length} failed, ${result.notStarted.length} not started.`);
   if (result.done.length > 0) lines.push(`Done: ${result.done.map((a) => a.id).join(', ')}.`);
   for (const { action, error } of result.failed) {
     lines.push(`Failed: ${action.id} (${action.title}, account ${action.account}): ${describeError(error)}`);
