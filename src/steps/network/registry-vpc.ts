@@ -25,7 +25,7 @@ export const liveLinks = (base: BaseFacts): LinkedVpc[] => (base.registry.vpcEnd
 export async function chooseRegistryVpc(config: Config, base: BaseFacts, B: AccountClient): Promise<RegistryVpcChoice> {
   const links = liveLinks(base);
   const given = config.network.vpcIdB;
-  if (given) return { vpcId: given, reason: '--vpc-id-b', link: links.find((l) => l.vpcId === given) };
+  if (given) return { vpcId: given, reason: 'as configured: network.vpcIdB / --vpc-id-b', link: links.find((l) => l.vpcId === given) };
   const sorted = [...links].sort((a, b) => Number(b.status === 'RUNNING') - Number(a.status === 'RUNNING') || a.vpcId.localeCompare(b.vpcId));
   if (sorted[0]) return { vpcId: sorted[0].vpcId, reason: 'already linked to the registry', link: sorted[0] };
   const { describeVpcs } = await import('../../cloud/vpc.js');

@@ -48,9 +48,10 @@ export async function askAuth(p: Prompter, policy: AskPolicy, cluster: ClusterIn
   if (note) p.note(`  ${note} (ModifyCluster; it takes a few minutes).`);
   // The helper asks STS for credentials of this lifetime; AccessKey mode has none.
   if (mode !== 'access-key' && policy.asks('auth.expireDuration')) {
+    p.note("  The helper renews its STS credentials before they expire; role B's MaxSessionDuration is raised to match.");
     const seconds = await p.input({
       id: 'auth.expireDuration',
-      message: `Lifetime of the temporary credentials in seconds (${EXPIRE_DURATION_MIN}..${EXPIRE_DURATION_MAX}; role B's MaxSessionDuration is raised to match)`,
+      message: `Lifetime of the temporary credentials, seconds ${EXPIRE_DURATION_MIN}..${EXPIRE_DURATION_MAX}`,
       default: policy.text('auth.expireDuration') ?? String(EXPIRE_DURATION_MIN),
       validate: expireDuration,
     });
@@ -79,16 +80,17 @@ export async function askAddon(p: Prompter, policy: AskPolicy, cluster: ClusterI
   if (policy.asks('addon.watchNamespaces')) {
     const answer = await p.input({
       id: 'addon.watchNamespaces',
-      message: 'Namespaces the helper watches (comma-separated, or all)',
+      message: 'Namespaces the helper watches, comma-separated or "all"',
       default: (policy.value<string[]>('addon.watchNamespaces') ?? ['all']).join(', '),
       validate: kubeNames(true),
     });
     addon.watchNamespaces = splitList(answer);
   }
   if (policy.asks('addon.serviceAccounts')) {
+    p.note('  Pods running as these service accounts (in every watched namespace) pull from B; "default" is the one each namespace has.');
     const answer = await p.input({
       id: 'addon.serviceAccounts',
-      message: 'Service accounts the helper gives registry credentials to (comma-separated)',
+      message: 'Service accounts the helper gives registry credentials to, comma-separated',
       default: (policy.value<string[]>('addon.serviceAccounts') ?? ['default']).join(', '),
       validate: kubeNames(false),
     });
