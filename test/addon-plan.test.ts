@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { AccountClient } from '../src/cloud/session.js';
-import { configSchema, type Config, type ConfigInput } from '../src/config/schema.js';
+import type { Config, ConfigInput } from '../src/config/schema.js';
 import { FieldChange, KnownAfterApply, Sensitive, type Action } from '../src/plan/action.js';
 import { createPlan } from '../src/plan/plan.js';
 import { planToJson, renderPlanText } from '../src/plan/render.js';
@@ -15,14 +15,13 @@ import { step } from '../src/steps/addon/index.js';
 import { carriableEntries, managedConfig, managedLayout, withCarried, type ManagedLayout } from '../src/steps/addon/managed.js';
 import { helperVersionAtLeast } from '../src/steps/addon/preflight.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
-import { clusterDetail, identities } from './helpers/step-facts.js';
+import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig } from './helpers/step-facts.js';
 
-const A = '1760312345678901';
-const B = '1580298765432109';
+const A = ACCOUNT_A;
+const B = ACCOUNT_B;
 const CLUSTER = 'c0addontest000000000000000000001';
 const INSTANCE = 'cri-addontest0001';
-const OIDC_ARN = `acs:ram::${A}:oidc-provider/ack-rrsa-${CLUSTER}`;
-const ISSUER = `https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/${CLUSTER}`;
+const { oidcArn: OIDC_ARN, issuer: ISSUER } = rrsaOf(CLUSTER);
 const DOMAINS = ['acme-registry.cn-hangzhou.cr.aliyuncs.com', 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com'];
 const SECRET = 'sEcReT-value-never-shown-0123456789';
 
@@ -50,14 +49,7 @@ const MANAGED_SCHEMA = JSON.stringify({
 const SELF_MANAGED_SCHEMA = JSON.stringify({ type: 'object', properties: { tokenMode: { type: 'string', enum: ['auto', 'managedRole', 'workerRole'] } } });
 
 function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'], extra: { auth?: Partial<ConfigInput['auth']>; addon?: Partial<ConfigInput['addon']> } = {}): Config {
-  return configSchema.parse({
-    apiVersion: 'acr-xaccount/v1',
-    accountA: { region: 'cn-hangzhou', clusterId: CLUSTER },
-    accountB: { region: 'cn-hangzhou', instanceId: INSTANCE },
-    network: { mode: 'public' },
-    auth: { mode, ...extra.auth },
-    addon: { edition, ...extra.addon },
-  });
+  return stepConfig(CLUSTER, INSTANCE, { auth: { mode, ...extra.auth }, addon: { edition, ...extra.addon } });
 }
 
 function baseFacts(rrsa = true, cluster: Partial<BaseFacts['cluster']> = {}, edition = 'Enterprise_Basic'): BaseFacts {

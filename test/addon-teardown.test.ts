@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { AccountClient } from '../src/cloud/session.js';
-import { configSchema, type Config, type ConfigInput } from '../src/config/schema.js';
+import type { Config, ConfigInput } from '../src/config/schema.js';
 import { mergeRegistryInfo, parseRegistryInfo, removeRegistryEntries, type RegistryEntry } from '../src/kube/acr-configuration.js';
 import type { Action } from '../src/plan/action.js';
 import { createPlan, inSequence } from '../src/plan/plan.js';
@@ -17,10 +17,10 @@ import { entryOwnership } from '../src/steps/addon/teardown-facts.js';
 import { MARKER } from '../src/steps/marker.js';
 import type { BaseFacts, StepClients, TeardownOptions } from '../src/steps/step.js';
 import { step as verifyStep, type VerifyFacts } from '../src/steps/verify/index.js';
-import { clusterDetail, identities } from './helpers/step-facts.js';
+import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, stepConfig } from './helpers/step-facts.js';
 
-const A = '1760312345678901';
-const B = '1580298765432109';
+const A = ACCOUNT_A;
+const B = ACCOUNT_B;
 const CLUSTER = 'c0teardown00000000000000000000001';
 const INSTANCE = 'cri-teardown00001';
 const ROLE_B = `acs:ram::${B}:role/acr-xaccount-puller`;
@@ -29,14 +29,7 @@ const MANAGED = 'managed-aliyun-acr-credential-helper';
 const SELF_MANAGED = 'aliyun-acr-credential-helper';
 
 function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'], extra: { auth?: Partial<ConfigInput['auth']> } = {}): Config {
-  return configSchema.parse({
-    apiVersion: 'acr-xaccount/v1',
-    accountA: { region: 'cn-hangzhou', clusterId: CLUSTER },
-    accountB: { region: 'cn-hangzhou', instanceId: INSTANCE },
-    network: { mode: 'public' },
-    auth: { mode, ...extra.auth },
-    addon: { edition },
-  });
+  return stepConfig(CLUSTER, INSTANCE, { auth: { mode, ...extra.auth }, addon: { edition } });
 }
 
 const base: BaseFacts = {

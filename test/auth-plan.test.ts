@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 import type { AccessKeyInfo, AttachedPolicy, PolicyDocument, PolicyStatement, RamPolicy, RamRole } from '../src/cloud/ram.js';
 import type { AccountClient } from '../src/cloud/session.js';
-import { configSchema, type Config, type ConfigInput } from '../src/config/schema.js';
+import type { Config, ConfigInput } from '../src/config/schema.js';
 import { FieldChange, KnownAfterApply, type Action } from '../src/plan/action.js';
 import { createPlan } from '../src/plan/plan.js';
 import { planToJson } from '../src/plan/render.js';
@@ -16,25 +16,17 @@ import { step } from '../src/steps/auth/index.js';
 import { MARKER } from '../src/steps/marker.js';
 import { markPlanning } from '../src/steps/auth/together.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
-import { clusterDetail, identities } from './helpers/step-facts.js';
+import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig } from './helpers/step-facts.js';
 
-const A = '1760312345678901';
-const B = '1580298765432109';
+const A = ACCOUNT_A;
+const B = ACCOUNT_B;
 const CLUSTER = 'c0authtest0000000000000000000001';
 const INSTANCE = 'cri-authtest00001';
 const WORKER = 'KubernetesWorkerRole-0000-test';
-const OIDC_ARN = `acs:ram::${A}:oidc-provider/ack-rrsa-${CLUSTER}`;
-const ISSUER = `https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/${CLUSTER}`;
+const { oidcArn: OIDC_ARN, issuer: ISSUER } = rrsaOf(CLUSTER);
 
 function config(auth: Partial<ConfigInput['auth']> & { mode: Config['auth']['mode'] }, edition: Config['addon']['edition'] = 'self-managed'): Config {
-  return configSchema.parse({
-    apiVersion: 'acr-xaccount/v1',
-    accountA: { region: 'cn-hangzhou', clusterId: CLUSTER },
-    accountB: { region: 'cn-hangzhou', instanceId: INSTANCE },
-    network: { mode: 'public' },
-    auth,
-    addon: { edition },
-  });
+  return stepConfig(CLUSTER, INSTANCE, { auth, addon: { edition } });
 }
 
 function baseFacts(cluster: Partial<BaseFacts['cluster']> = {}, rrsa = false): BaseFacts {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 
 import type { AccessKeyInfo, AttachedPolicy, PolicyDocument, PolicyEntities, PolicyStatement, PolicyVersion, RamPolicy, RamRole, RamUser } from '../src/cloud/ram.js';
 import type { AccountClient } from '../src/cloud/session.js';
-import { configSchema, type Config } from '../src/config/schema.js';
+import type { Config } from '../src/config/schema.js';
 import type { Action } from '../src/plan/action.js';
 import { createPlan } from '../src/plan/plan.js';
 import { assumeRoleDocument, pullPolicyDocument, trustOidcStatement, trustRamStatement, withoutStatements, withStatement } from '../src/steps/auth/documents.js';
@@ -14,26 +14,18 @@ import type { AuthFacts } from '../src/steps/auth/facts.js';
 import { step } from '../src/steps/auth/index.js';
 import { MARKER } from '../src/steps/marker.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
-import { clusterDetail, identities } from './helpers/step-facts.js';
+import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig } from './helpers/step-facts.js';
 
-const A = '1760312345678901';
-const B = '1580298765432109';
+const A = ACCOUNT_A;
+const B = ACCOUNT_B;
 const CLUSTER = 'c0authtest0000000000000000000001';
 const INSTANCE = 'cri-authtest00001';
 const WORKER = 'KubernetesWorkerRole-0000-test';
-const OIDC_ARN = `acs:ram::${A}:oidc-provider/ack-rrsa-${CLUSTER}`;
-const ISSUER = `https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/${CLUSTER}`;
+const { oidcArn: OIDC_ARN, issuer: ISSUER } = rrsaOf(CLUSTER);
 const OTHER_TRUST: PolicyStatement = { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: ['acs:ram::1999888877776666:root'] } };
 
 function config(mode: Config['auth']['mode'], extra: Record<string, unknown> = {}): Config {
-  return configSchema.parse({
-    apiVersion: 'acr-xaccount/v1',
-    accountA: { region: 'cn-hangzhou', clusterId: CLUSTER },
-    accountB: { region: 'cn-hangzhou', instanceId: INSTANCE },
-    network: { mode: 'public' },
-    auth: { mode, ...extra },
-    addon: { edition: mode === 'rrsa' ? 'managed' : 'self-managed' },
-  });
+  return stepConfig(CLUSTER, INSTANCE, { auth: { mode, ...extra }, addon: { edition: mode === 'rrsa' ? 'managed' : 'self-managed' } });
 }
 
 function baseFacts(rrsa = true): BaseFacts {

@@ -6,7 +6,7 @@ import { Chalk } from 'chalk';
 
 import type { OidcProvider } from '../src/cloud/ims.js';
 import type { PolicyDocument, RamRole } from '../src/cloud/ram.js';
-import { configSchema, type Config } from '../src/config/schema.js';
+import type { Config } from '../src/config/schema.js';
 import { accessKeyCheck, assumePolicyCheck, pullPolicyCheck, roleATrustCheck, roleBTrustCheck, rrsaChecks, sessionDurationCheck, supportCheck } from '../src/doctor/auth-checks.js';
 import { exitCode, fail, ok, warn } from '../src/doctor/check.js';
 import { addressConflictCheck } from '../src/doctor/network-checks.js';
@@ -16,23 +16,16 @@ import type { Action } from '../src/plan/action.js';
 import type { AuthFacts } from '../src/steps/auth/facts.js';
 import type { NetworkFacts } from '../src/steps/network/facts.js';
 import type { BaseFacts } from '../src/steps/step.js';
-import { clusterDetail, identities } from './helpers/step-facts.js';
+import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig } from './helpers/step-facts.js';
 
-const A = '1760312345678901';
-const B = '1580298765432109';
+const A = ACCOUNT_A;
+const B = ACCOUNT_B;
 const CLUSTER = 'c0doctortest000000000000000000001';
-const OIDC_ARN = `acs:ram::${A}:oidc-provider/ack-rrsa-${CLUSTER}`;
+const OIDC_ARN = rrsaOf(CLUSTER).oidcArn;
 const ROLE_A_ARN = `acs:ram::${A}:role/acr-xaccount-helper`;
 
 function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'] = 'managed'): Config {
-  return configSchema.parse({
-    apiVersion: 'acr-xaccount/v1',
-    accountA: { region: 'cn-hangzhou', clusterId: CLUSTER },
-    accountB: { region: 'cn-hangzhou', instanceId: 'cri-doctor' },
-    network: { mode: 'peering' },
-    auth: { mode },
-    addon: { edition },
-  });
+  return stepConfig(CLUSTER, 'cri-doctor', { network: { mode: 'peering' }, auth: { mode }, addon: { edition } });
 }
 
 function base(overrides: Partial<BaseFacts['cluster']> = {}, rrsa = true): BaseFacts {

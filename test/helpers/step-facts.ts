@@ -1,5 +1,27 @@
-// Hand-built discovery facts for planner tests: A's cluster and both identities, as the cloud would report them.
+// Hand-built inputs for planner tests: a config, A's cluster and both identities, as the cloud would report them.
+import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.js';
 import type { BaseFacts } from '../../src/steps/step.js';
+
+/** Account A's and B's IDs (the sandbox's default scenario's). */
+export const ACCOUNT_A = '1760312345678901';
+export const ACCOUNT_B = '1580298765432109';
+
+/** A valid config for a planner test: both sides in cn-hangzhou, public network unless `input` says otherwise. */
+export function stepConfig(clusterId: string, instanceId: string, input: Omit<Partial<ConfigInput>, 'accountA' | 'accountB'> = {}): Config {
+  return configSchema.parse({
+    apiVersion: 'acr-xaccount/v1',
+    accountA: { region: 'cn-hangzhou', clusterId },
+    accountB: { region: 'cn-hangzhou', instanceId },
+    network: { mode: 'public' },
+    ...input,
+  });
+}
+
+/** The OIDC provider and issuer ACK makes for a cluster when RRSA is turned on. */
+export const rrsaOf = (clusterId: string) => ({
+  oidcArn: `acs:ram::${ACCOUNT_A}:oidc-provider/ack-rrsa-${clusterId}`,
+  issuer: `https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/${clusterId}`,
+});
 
 export function identities(a: string, b: string): BaseFacts['identities'] {
   return {
