@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { PeerAttachment, VpcAttachment } from '../src/cloud/cbn.js';
+import { CloudError } from '../src/cloud/errors.js';
 import type { TrRouteEntry } from '../src/cloud/cbn-routes.js';
 import type { Action } from '../src/plan/action.js';
 import { createPlan } from '../src/plan/plan.js';
 import type { NetworkFacts, NetworkTeardownFacts, TeardownCen, TeardownRouter } from '../src/steps/network/facts.js';
 import { step } from '../src/steps/network/index.js';
+import { ifGone } from '../src/steps/network/teardown-discover.js';
 import { MARKER } from '../src/steps/marker.js';
 import type { BaseFacts } from '../src/steps/step.js';
 import { byId, clients, config, finishedPeering, route } from './helpers/network-facts.js';
@@ -293,5 +295,15 @@ describe('network teardown: public endpoint', () => {
     assert.match(endpoint.title, /^Keep the Internet endpoint of cri-abc on \(others may pull over the Internet/);
     assert.ok(!JSON.stringify(actions.map((a) => [a.title, a.detail])).includes('203.0.113.0/24'));
     assert.deepEqual(todo(teardown(tornDown(publicWorld()))), []);
+  });
+});
+
+describe('network teardown: discovery reads', () => {
+  it('a VPC already gone reads as nothing there; any other error (a denied read) stops the run', () => {
+    const error = (code: string) => new CloudError(code, code, 400, 'req-1', 'vpc', 'DescribeRouteTableList', 'B');
+    assert.deepEqual(ifGone([])(error('InvalidVpcId.NotFound')), []);
+    assert.equal(ifGone(undefined)(error('Instance.NotExist')), undefined);
+    assert.throws(() => ifGone([])(error('Forbidden.RAM')), /Forbidden\.RAM/);
+    assert.throws(() => ifGone([])(new Error('socket hang up')), /socket hang up/);
   });
 });

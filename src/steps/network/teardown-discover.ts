@@ -3,6 +3,7 @@
 // attachments, TR routes, ACL entries); what is around it is read too, so the planner can tell what must stay:
 // the user's routes and attachments that still use ours, the registry's links, the Internet endpoint.
 import type { Cen } from '../../cloud/cbn.js';
+import { CloudError } from '../../cloud/errors.js';
 import type { AccountClient } from '../../cloud/session.js';
 import type { VpcPeerConnection } from '../../cloud/vpcpeer.js';
 import type { Config } from '../../config/schema.js';
@@ -62,6 +63,17 @@ async function cenOf(clients: StepClients, regions: string[], cen: Cen, found: s
   return { cen, found, routers: await Promise.all(routers.map((r) => routerOf(clients, r))), children, grantedVpcs: [] };
 }
 
+/**
+ * A VPC named by a link or a peering may be gone already: that reads as "nothing there". Any other error (a denied
+ * read above all) stops the run, or destroy would leave behind what it could not see.
+ */
+export const ifGone =
+  <T>(fallback: T) =>
+  (error: unknown): T => {
+    if (error instanceof CloudError && /NotFound|NotExist/i.test(error.code)) return fallback;
+    throw error;
+  };
+
 export async function discoverNetworkTeardown(config: Config, base: BaseFacts, clients: StepClients): Promise<NetworkFacts> {
   const [{ isEnterpriseEdition, getInstanceEndpoint }, vpc, peer] = await Promise.all([import('../../cloud/cr.js'), import('../../cloud/vpc.js'), import('../../cloud/vpcpeer.js')]);
   const accountA = base.identities.A.accountId;
@@ -82,7 +94,7 @@ export async function discoverNetworkTeardown(config: Config, base: BaseFacts, c
   const vpcsB = new Set<string>([...links.map((l) => l.vpcId), ...(config.network.vpcIdB ? [config.network.vpcIdB] : [])]);
   for (const c of peerings) if (c.acceptingOwnerUid === accountB && c.acceptingRegionId === regionB) vpcsB.add(c.acceptingVpc.vpcId);
   const grants = async (vpcIds: Iterable<string>) =>
-    new Map(await Promise.all([...vpcIds].map(async (id) => [id, await vpc.describeGrantRulesToCen(clients.B, id).catch(() => [])] as const)));
+    new Map(await Promise.all([...vpcIds].map(async (id) => [id, await vpc.describeGrantRulesToCen(clients.B, id).catch(ifGone([]))] as const)));
   const grantsB = await grants(vpcsB);
 
   const candidates = new Map<string, string>();
@@ -98,8 +110,8 @@ export async function discoverNetworkTeardown(config: Config, base: BaseFacts, c
 
   const [tablesA, tablesB, internet] = await Promise.all([
     tablesOf(clients.A, 'A', vpcA),
-    Promise.all([...vpcsB].sort().map((id) => tablesOf(clients.B, 'B', id).catch(() => []))).then((l) => l.flat()),
-    enterprise ? getInstanceEndpoint(clients.B, instanceId, 'Internet').catch(() => undefined) : Promise.resolve(undefined),
+    Promise.all([...vpcsB].sort().map((id) => tablesOf(clients.B, 'B', id).catch(ifGone([])))).then((l) => l.flat()),
+    enterprise ? getInstanceEndpoint(clients.B, instanceId, 'Internet').catch(ifGone(undefined)) : Promise.resolve(undefined),
   ]);
   const teardown: NetworkTeardownFacts = {
     tables: [...tablesA, ...tablesB],
