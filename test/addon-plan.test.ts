@@ -8,14 +8,13 @@ import type { Config, ConfigInput } from '../src/config/schema.js';
 import { FieldChange, KnownAfterApply, Sensitive, type Action } from '../src/plan/action.js';
 import { createPlan } from '../src/plan/plan.js';
 import { planToJson, renderPlanText } from '../src/plan/render.js';
-import { markPlanning } from '../src/steps/auth/together.js';
 import { registryEntry } from '../src/steps/addon/entry.js';
 import type { AddonFacts } from '../src/steps/addon/facts.js';
 import { step } from '../src/steps/addon/index.js';
 import { carriableEntries, managedConfig, managedLayout, withCarried, type ManagedLayout } from '../src/steps/addon/managed.js';
 import { helperVersionAtLeast } from '../src/steps/addon/preflight.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
-import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig } from './helpers/step-facts.js';
+import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig, withSteps } from './helpers/step-facts.js';
 
 const A = ACCOUNT_A;
 const B = ACCOUNT_B;
@@ -52,8 +51,10 @@ function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'
   return stepConfig(CLUSTER, INSTANCE, { auth: { mode, ...extra.auth }, addon: { edition, ...extra.addon } });
 }
 
+/** The add-on step alone (`apply --step addon`): auth is not planned, so nothing waits for its actions. */
 function baseFacts(rrsa = true, cluster: Partial<BaseFacts['cluster']> = {}, edition = 'Enterprise_Basic'): BaseFacts {
   return {
+    steps: ['addon'],
     identities: identities(A, B),
     cluster: clusterDetail(CLUSTER, 'KubernetesWorkerRole-x', rrsa ? { issuer: ISSUER, oidcArn: OIDC_ARN } : undefined, cluster),
     registry: {
@@ -65,6 +66,9 @@ function baseFacts(rrsa = true, cluster: Partial<BaseFacts['cluster']> = {}, edi
     },
   };
 }
+
+/** baseFacts for a run that plans the auth step too (the add-on's actions wait for auth's). */
+const withAuth = (base: BaseFacts): BaseFacts => withSteps(base, 'auth', 'addon');
 
 const clients: StepClients = { A: {} as AccountClient, B: {} as AccountClient, kubeconfig: async () => '', pollIntervalMs: 1 };
 
@@ -108,8 +112,7 @@ describe('managed edition', () => {
 
   it('first run with RRSA still off: install after auth, the provider ARN known after apply', () => {
     const cfg = config('rrsa', 'managed');
-    markPlanning(cfg, 'auth');
-    const [install] = step.plan(cfg, facts('managed'), baseFacts(false), clients);
+    const [install] = step.plan(cfg, facts('managed'), withAuth(baseFacts(false)), clients);
     assert.equal(install!.change, 'create');
     assert.deepEqual(install!.dependsOn, ['auth.rrsa', 'auth.role-a-policy', 'auth.role-b-policy']);
     const entry = install!.detail!.entry as Record<string, unknown>;
@@ -141,8 +144,7 @@ describe('managed edition', () => {
 describe('self-managed edition', () => {
   it('first run: install with the mode\'s tokenMode, then the ConfigMap (created), after the auth actions', () => {
     const cfg = config('worker-role', 'self-managed');
-    markPlanning(cfg, 'auth');
-    const a = byId(step.plan(cfg, facts('self-managed'), baseFacts(), clients));
+    const a = byId(step.plan(cfg, facts('self-managed'), withAuth(baseFacts()), clients));
     assert.equal(a['addon.install']!.detail!.tokenMode, 'workerRole');
     assert.equal(a['addon.config']!.change, 'create');
     assert.deepEqual(a['addon.config']!.dependsOn, ['addon.install', 'auth.worker-role-policy', 'auth.role-b-policy']);
@@ -178,8 +180,7 @@ describe('self-managed edition', () => {
     assert.ok(!renderPlanText(plan, { color: false }).includes(SECRET));
 
     const rotate = config('access-key', 'self-managed', { auth: { rotateKey: true } });
-    markPlanning(rotate, 'auth');
-    const r = byId(step.plan(rotate, facts('self-managed', { helperConfig: { data: {}, entries: [ours] }, user }), baseFacts(), clients))['addon.config']!;
+    const r = byId(step.plan(rotate, facts('self-managed', { helperConfig: { data: {}, entries: [ours] }, user }), withAuth(baseFacts()), clients))['addon.config']!;
     assert.ok((r.detail!.entry as Record<string, unknown>).customAccessKey instanceof KnownAfterApply);
     assert.ok(r.dependsOn!.includes('auth.access-key'));
   });
@@ -191,27 +192,24 @@ describe('helper restart', () => {
   const pods = [{ name: 'aliyun-acr-credential-helper-abc', createdMs: 1_000 }];
 
   it('RRSA about to be enabled with the helper running: restart after auth.rrsa and the ConfigMap', () => {
-    markPlanning(cfg, 'auth');
-    const restart = byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods }), baseFacts(false), clients))['addon.restart']!;
+    const restart = byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods }), withAuth(baseFacts(false)), clients))['addon.restart']!;
     assert.equal(restart.change, 'update');
     assert.deepEqual(restart.dependsOn, ['addon.config', 'auth.rrsa']);
   });
 
   it('RRSA on: restart only pods that started before the provider was registered', () => {
-    assert.ok(byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods, rrsaSinceMs: 2_000 }), baseFacts(true), clients))['addon.restart']);
-    assert.equal(byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods, rrsaSinceMs: 500 }), baseFacts(true), clients))['addon.restart'], undefined);
+    assert.ok(byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods, rrsaSinceMs: 2_000 }), withAuth(baseFacts(true)), clients))['addon.restart']);
+    assert.equal(byId(step.plan(cfg, facts('self-managed', { installed, helperPods: pods, rrsaSinceMs: 500 }), withAuth(baseFacts(true)), clients))['addon.restart'], undefined);
   });
 });
 
 describe('add-on preflight', () => {
   it('refuses the other edition without --replace-edition, and says how to replace it', () => {
     const cfg = config('rrsa', 'managed');
-    markPlanning(cfg, 'auth');
     const installed = { 'self-managed': { name: 'aliyun-acr-credential-helper', version: 'v23.02.06.1-74e2172-aliyun', state: 'active', config: '' } };
-    assert.match(step.preflight(cfg, facts('managed', { installed }), baseFacts()).join('\n'), /self-managed edition .* installed.*--replace-edition/);
+    assert.match(step.preflight(cfg, facts('managed', { installed }), withAuth(baseFacts())).join('\n'), /self-managed edition .* installed.*--replace-edition/);
     const replace = config('rrsa', 'managed', { addon: { replaceEdition: true } });
-    markPlanning(replace, 'auth');
-    assert.deepEqual(step.preflight(replace, facts('managed', { installed }), baseFacts()), [], 'with the flag, the add-on step replaces it');
+    assert.deepEqual(step.preflight(replace, facts('managed', { installed }), withAuth(baseFacts())), [], 'with the flag, the add-on step replaces it');
   });
 
   it('refuses editions the cluster does not run, Personal Edition after 2024-09-08, and an old self-managed helper for RRSA', () => {
@@ -237,17 +235,14 @@ describe('replacing the other edition (--replace-edition)', () => {
   const OTHER = { instanceId: 'cri-otherteam00001', regionId: 'cn-beijing', domains: 'other-registry-vpc.cn-beijing.cr.aliyuncs.com', assumeRoleARN: 'acs:ram::1999888877776666:role/other-puller', expireDuration: '3600' };
   const PLACEHOLDER = { instanceId: '' };
   const helperConfig = (entries: Record<string, string | number>[]) => ({ data: { 'acr-registry-info': 'as parsed below' }, entries });
-  const replace = (edition: Config['addon']['edition'], auth = true) => {
-    const cfg = config(edition === 'managed' ? 'rrsa' : 'worker-role', edition, { addon: { replaceEdition: true } });
-    if (auth) markPlanning(cfg, 'auth');
-    return cfg;
-  };
+  // --replace-edition in a run that plans auth too (the uninstall waits for auth's actions).
+  const replace = (edition: Config['addon']['edition']) => config(edition === 'managed' ? 'rrsa' : 'worker-role', edition, { addon: { replaceEdition: true } });
   const layout = managedLayout(MANAGED_SCHEMA, 'v1') as ManagedLayout;
 
   it('self-managed -> managed: uninstall (delete) after auth, then install ours carrying the other instance; no restart of pods that go away', () => {
     const cfg = replace('managed');
     const pods = [{ name: 'aliyun-acr-credential-helper-abc', createdMs: 1_000 }];
-    const actions = step.plan(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfig: helperConfig([OTHER, PLACEHOLDER]), helperPods: pods }), baseFacts(false), clients);
+    const actions = step.plan(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfig: helperConfig([OTHER, PLACEHOLDER]), helperPods: pods }), withAuth(baseFacts(false)), clients);
     assert.deepEqual(actions.map((a) => [a.id, a.change]), [['addon.uninstall', 'delete'], ['addon.install', 'create']]);
     const [uninstall, install] = actions;
     assert.deepEqual(uninstall!.dependsOn, ['auth.rrsa', 'auth.role-a-policy', 'auth.role-b-policy'], 'a run that fails in auth leaves the old helper serving');
@@ -273,12 +268,12 @@ describe('replacing the other edition (--replace-edition)', () => {
 
   it('a run stopped after the uninstall resumes with the install, still carrying the ConfigMap\'s entries; a finished one is all noops', () => {
     const cfg = replace('managed');
-    const resumed = step.plan(cfg, facts('managed', { helperConfig: helperConfig([OTHER]) }), baseFacts(), clients);
+    const resumed = step.plan(cfg, facts('managed', { helperConfig: helperConfig([OTHER]) }), withAuth(baseFacts()), clients);
     assert.deepEqual(resumed.map((a) => [a.id, a.change]), [['addon.install', 'create']]);
     assert.deepEqual(resumed[0]!.detail!.otherInstancesMovedIn, ['cri-otherteam00001']);
     const wanted = managedConfig(layout, withCarried(layout, {}, carriableEntries(layout, [OTHER]).carried), cfg, registryEntry(cfg, baseFacts(), { oidcProviderArn: OIDC_ARN }));
     const installed = { managed: { name: 'managed-aliyun-acr-credential-helper', version: 'v1', state: 'active', config: JSON.stringify(wanted) } };
-    const done = step.plan(cfg, facts('managed', { installed, helperConfig: helperConfig([OTHER]) }), baseFacts(), clients);
+    const done = step.plan(cfg, facts('managed', { installed, helperConfig: helperConfig([OTHER]) }), withAuth(baseFacts()), clients);
     assert.deepEqual(done.map((a) => [a.id, a.change]), [['addon.install', 'noop']]);
   });
 
@@ -292,10 +287,10 @@ describe('replacing the other edition (--replace-edition)', () => {
   it('preflight refuses a replacement that would cut another instance off, or whose ConfigMap cannot be read, without showing a secret', () => {
     const cfg = replace('managed');
     const keyed = { instanceId: 'cri-keyed', regionId: 'cn-beijing', customAccessKey: 'LTAIother', customAccessKeySecret: SECRET };
-    const problems = step.preflight(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfig: helperConfig([OTHER, keyed]) }), baseFacts()).join('\n');
+    const problems = step.preflight(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfig: helperConfig([OTHER, keyed]) }), withAuth(baseFacts())).join('\n');
     assert.match(problems, /serves cri-keyed \(no field for customAccessKey, customAccessKeySecret\).*cut those pulls off.*--edition self-managed/);
     assert.ok(!problems.includes(SECRET) && !problems.includes('LTAIother'));
-    const broken = step.preflight(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfigError: 'acr-registry-info is not valid YAML' }), baseFacts()).join('\n');
+    const broken = step.preflight(cfg, facts('managed', { installed: { 'self-managed': SELF_INSTALLED }, helperConfigError: 'acr-registry-info is not valid YAML' }), withAuth(baseFacts())).join('\n');
     assert.match(broken, /cannot move to the managed edition.*kubectl -n kube-system edit configmap acr-configuration/);
   });
 
@@ -303,7 +298,7 @@ describe('replacing the other edition (--replace-edition)', () => {
     const cfg = replace('self-managed');
     const managedCfg = { AcrInstanceInfo: [OTHER, { instanceId: 'cri-inconfigmap', regionId: 'cn-beijing' }, { instanceId: INSTANCE, regionId: 'cn-hangzhou' }], enableRRSA: true };
     const installed = { managed: { name: 'managed-aliyun-acr-credential-helper', version: 'v24.01.29.1-5318af4-aliyun', state: 'active', config: JSON.stringify(managedCfg) } };
-    const a = byId(step.plan(cfg, facts('self-managed', { installed, helperConfig: helperConfig([{ instanceId: 'cri-inconfigmap' }]) }), baseFacts(), clients));
+    const a = byId(step.plan(cfg, facts('self-managed', { installed, helperConfig: helperConfig([{ instanceId: 'cri-inconfigmap' }]) }), withAuth(baseFacts()), clients));
     assert.deepEqual(Object.keys(a), ['addon.uninstall', 'addon.install', 'addon.config']);
     assert.equal(a['addon.uninstall']!.detail!.addon, 'managed-aliyun-acr-credential-helper');
     assert.deepEqual(a['addon.uninstall']!.detail!.otherInstancesMoved, ['cri-otherteam00001', 'cri-inconfigmap']);

@@ -33,6 +33,7 @@ function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'
 }
 
 const base: BaseFacts = {
+  steps: ['addon', 'verify'],
   identities: identities(A, B),
   cluster: clusterDetail(CLUSTER, 'KubernetesWorkerRole-x', undefined),
   registry: { instance: { instanceId: INSTANCE, name: 'acme', edition: 'Enterprise_Basic', status: 'RUNNING', tags: {} }, endpoints: [] },

@@ -14,9 +14,8 @@ import { assumeRoleDocument, hasStatement, pullPolicyDocument, sameDocument, tru
 import type { AuthFacts } from '../src/steps/auth/facts.js';
 import { step } from '../src/steps/auth/index.js';
 import { MARKER } from '../src/steps/marker.js';
-import { markPlanning } from '../src/steps/auth/together.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
-import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig } from './helpers/step-facts.js';
+import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig, withSteps } from './helpers/step-facts.js';
 
 const A = ACCOUNT_A;
 const B = ACCOUNT_B;
@@ -29,8 +28,10 @@ function config(auth: Partial<ConfigInput['auth']> & { mode: Config['auth']['mod
   return stepConfig(CLUSTER, INSTANCE, { auth, addon: { edition } });
 }
 
+/** The auth step alone (`apply --step auth`); withSteps adds the others a run plans with it. */
 function baseFacts(cluster: Partial<BaseFacts['cluster']> = {}, rrsa = false): BaseFacts {
   return {
+    steps: ['auth'],
     identities: identities(A, B),
     cluster: clusterDetail(CLUSTER, WORKER, rrsa ? { issuer: ISSUER, oidcArn: OIDC_ARN } : undefined, cluster),
     registry: { instance: { instanceId: INSTANCE, name: 'acme', edition: 'Enterprise_Basic', status: 'RUNNING', tags: {} }, endpoints: [] },
@@ -198,8 +199,8 @@ describe('auth access-key planner', () => {
 
   it('first run: user, policy, one new key whose secret is only ever sensitive; a re-run keeps the key (noops)', () => {
     const cfg = config({ mode: 'access-key' });
-    markPlanning(cfg, 'addon');
-    const first = step.plan(cfg, { pullPolicy: { versions: [] }, user: { attached: [], keys: [] } }, baseFacts(), clients);
+    const withAddon = withSteps(baseFacts(), 'auth', 'addon');
+    const first = step.plan(cfg, { pullPolicy: { versions: [] }, user: { attached: [], keys: [] } }, withAddon, clients);
     assert.deepEqual(changes(first), { 'auth.policy-b': 'create', 'auth.user': 'create', 'auth.user-policy': 'create', 'auth.access-key': 'create' });
     const created = byId(first)['auth.access-key']!;
     assert.match(String(created.detail!.warning), /long-lived AccessKey secret/);
@@ -208,11 +209,10 @@ describe('auth access-key planner', () => {
 
     const user = { userName: cfg.auth.userName, userId: 'u1', displayName: '', comments: `x (${MARKER})` };
     const done: AuthFacts = { pullPolicy: { policy: policy(cfg.auth.policyName, pullPolicyDocument(cfg, B)), versions: [] }, user: { user, attached: [attached(cfg.auth.policyName)], keys: [key('K1', '1')], configuredKeyId: 'K1' } };
-    assert.deepEqual([...new Set(step.plan(cfg, done, baseFacts(), clients).map((a) => a.change))], ['noop']);
+    assert.deepEqual([...new Set(step.plan(cfg, done, withAddon, clients).map((a) => a.change))], ['noop']);
 
     const rotate = config({ mode: 'access-key', rotateKey: true });
-    markPlanning(rotate, 'addon');
-    const r = byId(step.plan(rotate, done, baseFacts(), clients));
+    const r = byId(step.plan(rotate, done, withAddon, clients));
     assert.equal(r['auth.access-key']!.change, 'create');
     assert.deepEqual(r['auth.access-key-retire']!.dependsOn, ['auth.access-key', 'addon.config'], 'the old key goes only after the cluster switched');
   });

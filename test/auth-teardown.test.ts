@@ -30,6 +30,7 @@ function config(mode: Config['auth']['mode'], extra: Record<string, unknown> = {
 
 function baseFacts(rrsa = true): BaseFacts {
   return {
+    steps: ['auth'],
     identities: identities(A, B),
     cluster: clusterDetail(CLUSTER, WORKER, rrsa ? { issuer: ISSUER, oidcArn: OIDC_ARN } : undefined),
     registry: { instance: { instanceId: INSTANCE, name: 'acme', edition: 'Enterprise_Basic', status: 'RUNNING', tags: {} }, endpoints: [] },

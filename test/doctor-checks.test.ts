@@ -9,6 +9,7 @@ import type { PolicyDocument, RamRole } from '../src/cloud/ram.js';
 import type { Config } from '../src/config/schema.js';
 import { accessKeyCheck, assumePolicyCheck, pullPolicyCheck, roleATrustCheck, roleBTrustCheck, rrsaChecks, sessionDurationCheck, supportCheck } from '../src/doctor/auth-checks.js';
 import { exitCode, fail, ok, warn } from '../src/doctor/check.js';
+import { DOCTOR_STEPS } from '../src/doctor/index.js';
 import { addressConflictCheck } from '../src/doctor/network-checks.js';
 import { renderChecks } from '../src/doctor/render.js';
 import { actionChecks, preflightChecks } from '../src/doctor/step-checks.js';
@@ -30,6 +31,7 @@ function config(mode: Config['auth']['mode'], edition: Config['addon']['edition'
 
 function base(overrides: Partial<BaseFacts['cluster']> = {}, rrsa = true): BaseFacts {
   return {
+    steps: DOCTOR_STEPS,
     identities: identities(A, B),
     cluster: clusterDetail(CLUSTER, 'KubernetesWorkerRole-x', rrsa ? { issuer: 'https://issuer', oidcArn: OIDC_ARN } : undefined, overrides),
     registry: { instance: { instanceId: 'cri-doctor', name: 'acme', edition: 'Enterprise_Basic', status: 'RUNNING', tags: {} }, endpoints: [] },

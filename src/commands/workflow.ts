@@ -33,7 +33,7 @@ async function loadModules(entries: readonly StepEntry[], session: Session): Pro
 export async function buildPlan(ctx: CommandContext, session: Session): Promise<Plan> {
   const modules = await loadModules(selectSteps(ctx.options.step), session);
   const clients = stepClients(ctx, session);
-  const base = await discoverBase(session.config, session.identities, clients);
+  const base = await discoverBase(session.config, session.identities, clients, modules.map(({ entry }) => entry.name));
   const facts = await Promise.all(modules.map(({ module }) => module.discover(session.config, base, clients)));
   const problems = modules.flatMap(({ entry, module }, i) => module.preflight(session.config, facts[i], base).map((p) => `${entry.name}: ${p}`));
   if (problems.length > 0) {
@@ -53,7 +53,7 @@ export async function buildPlan(ctx: CommandContext, session: Session): Promise<
 export async function buildTeardownPlan(ctx: CommandContext, session: Session, options: TeardownOptions): Promise<Plan> {
   const modules = await loadModules(selectSteps(ctx.options.step).reverse(), session);
   const clients = stepClients(ctx, session);
-  const base = await discoverBase(session.config, session.identities, clients);
+  const base = await discoverBase(session.config, session.identities, clients, modules.map(({ entry }) => entry.name));
   const facts = await Promise.all(modules.map(({ module }) => (module.discoverTeardown ?? module.discover)(session.config, base, clients)));
   const perStep = modules.map(({ entry, module }, i) => {
     if (!module.teardown) throw new NotYetImplementedError(`Removing what the ${entry.name} step made`);

@@ -41,10 +41,10 @@ interface StepResult {
 }
 
 export async function runDoctor(config: Config, identities: Identities, clients: StepClients, entries: readonly StepEntry[]): Promise<Check[]> {
-  const base = await discoverBase(config, identities, clients);
   const modules = await Promise.all(entries.filter((e) => DOCTOR_STEPS.includes(e.name)).map(async (e) => ({ name: e.name, module: await loadStep(e) })));
   const ready = modules.filter((m): m is { name: StepName; module: StepModule } => m.module !== undefined);
-  // Every discover runs before any preflight or plan (the auth and add-on steps read which of them run together).
+  // The steps checked are the ones planned together (the auth and add-on steps read which of them run).
+  const base = await discoverBase(config, identities, clients, ready.map(({ name }) => name));
   const settled = await Promise.all(ready.map(({ module }) => module.discover(config, base, clients).then((facts) => ({ facts }), (error: unknown) => ({ error }))));
   const auth = settledFacts<AuthFacts>(ready, settled, 'auth');
   const assumeDocuments = auth ? await holderDocuments(config, auth, clients) : [];

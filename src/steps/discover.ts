@@ -1,10 +1,12 @@
 // Discovery shared by every step: the cluster in A and the registry in B, read in parallel.
+import type { StepName } from '../config/choices.js';
 import type { Config } from '../config/schema.js';
 import type { Identities } from '../cloud/identity.js';
 import { describeError, UserError } from '../errors.js';
 import type { BaseFacts, StepClients } from './step.js';
 
-export async function discoverBase(config: Config, identities: Identities, clients: StepClients): Promise<BaseFacts> {
+/** `steps`: the steps the caller runs together (BaseFacts.steps). */
+export async function discoverBase(config: Config, identities: Identities, clients: StepClients, steps: readonly StepName[]): Promise<BaseFacts> {
   const [cs, cr] = await Promise.all([import('../cloud/cs.js'), import('../cloud/cr.js')]);
   const { clusterId } = config.accountA;
   const { instanceId } = config.accountB;
@@ -29,5 +31,5 @@ export async function discoverBase(config: Config, identities: Identities, clien
         'and that --profile-b (or --role-b) is the registry owner.',
     );
   }
-  return { identities, cluster, registry: { instance, endpoints, vpcEndpoint } };
+  return { steps: [...steps], identities, cluster, registry: { instance, endpoints, vpcEndpoint } };
 }

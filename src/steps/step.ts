@@ -10,6 +10,12 @@ import type { Action } from '../plan/action.js';
 
 /** What every step may rely on, discovered once before the steps' own discovery. */
 export interface BaseFacts {
+  /**
+   * The steps this run plans together (for `destroy`: the steps it tears down; for `doctor`: the steps it checks).
+   * The auth and add-on steps read it: the add-on's actions wait for auth's only when auth runs too, and auth makes
+   * (or retires) an AccessKey only when the add-on puts the new one into the cluster in the same run.
+   */
+  steps: readonly StepName[];
   identities: Identities;
   /** A's cluster, as DescribeClusterDetail shows it. */
   cluster: ClusterDetail;

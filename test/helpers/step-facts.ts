@@ -1,4 +1,5 @@
 // Hand-built inputs for planner tests: a config, A's cluster and both identities, as the cloud would report them.
+import type { StepName } from '../../src/config/choices.js';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.js';
 import type { BaseFacts } from '../../src/steps/step.js';
 
@@ -46,4 +47,9 @@ export function clusterDetail(
       : { enabled: false, issuer: '', issuers: [], audiences: [], oidcArn: '', oidcName: '' },
     ...overrides,
   };
+}
+
+/** `base` for a run that plans `steps` together (BaseFacts.steps), e.g. the add-on step with auth. */
+export function withSteps(base: BaseFacts, ...steps: StepName[]): BaseFacts {
+  return { ...base, steps };
 }

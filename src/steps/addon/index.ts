@@ -3,7 +3,7 @@
 // --replace-edition the other edition uninstalled first (ACK runs one edition at a time). `destroy` takes our entry
 // out again and keeps the add-on unless --remove-addon (teardown.ts).
 import type { Action } from '../../plan/action.js';
-import { authReadyActions, isPlanning, markPlanning } from '../auth/together.js';
+import { authReadyActions } from '../auth/ready.js';
 import type { StepModule } from '../step.js';
 import { discoverAddon, type AddonFacts } from './facts.js';
 import { managedActions } from './managed.js';
@@ -16,14 +16,11 @@ import { discoverAddonTeardown } from './teardown-facts.js';
 
 export const step: StepModule<AddonFacts> = {
   name: 'addon',
-  discover(config, base, clients) {
-    markPlanning(config, 'addon');
-    return discoverAddon(config, base, clients);
-  },
+  discover: discoverAddon,
   preflight: addonPreflight,
   plan(config, facts, base, clients) {
     // Installing waits for auth (RRSA keeps the cluster busy; the entry needs its roles, provider or key).
-    const afterAuth = isPlanning(config, 'auth') ? authReadyActions(config) : [];
+    const afterAuth = base.steps.includes('auth') ? authReadyActions(config) : [];
     const uninstall = uninstallOtherAction(config, facts, clients, afterAuth);
     const beforeInstall = uninstall ? [...afterAuth, UNINSTALL_ID] : afterAuth;
     // The replaced edition's pods go with it; ours start after auth, so no pod predates RRSA.

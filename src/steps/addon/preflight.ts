@@ -6,7 +6,6 @@ import { findRegistryEntry } from '../../kube/acr-configuration.js';
 import { planKeys } from '../auth/access-key.js';
 import { rrsaFromCluster } from '../auth/rrsa.js';
 import { editionSupportProblem } from '../auth/support.js';
-import { isPlanning } from '../auth/together.js';
 import type { BaseFacts } from '../step.js';
 import { ADDON_NAME, type AddonFacts } from './facts.js';
 import { parseAddonConfig } from './install.js';
@@ -85,7 +84,7 @@ function editionProblems(config: Config, facts: AddonFacts): string[] {
 
 /** What the add-on cannot do alone when the auth step is not part of this run. */
 function withoutAuthProblems(config: Config, facts: AddonFacts, base: BaseFacts): string[] {
-  if (isPlanning(config, 'auth')) return [];
+  if (base.steps.includes('auth')) return [];
   if (config.auth.mode === 'rrsa' && !rrsaFromCluster(base)) {
     return [`RRSA is off on cluster ${config.accountA.clusterId} and the helper's entry needs its OIDC provider: run with --step auth as well (it enables RRSA).`];
   }

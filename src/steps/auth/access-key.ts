@@ -9,7 +9,6 @@ import type { AuthFacts, UserState } from './facts.js';
 import { describe } from './names.js';
 import { attachAction } from './ram-actions.js';
 import { pullPolicyAction } from './role-b.js';
-import { isPlanning } from './together.js';
 
 /** RAM allows two AccessKeys per user. */
 export const ACCESS_KEY_LIMIT = 2;
@@ -78,7 +77,7 @@ export function accessKeyActions(config: Config, facts: AuthFacts, base: BaseFac
   actions.push(newKeyAction(config, keys, clients));
   if (keys.retire.length > 0) {
     // The old key stays until the cluster has switched to the new one.
-    const after = keys.create && isPlanning(config, 'addon') ? ['auth.access-key', 'addon.config'] : ['auth.access-key'];
+    const after = keys.create && base.steps.includes('addon') ? ['auth.access-key', 'addon.config'] : ['auth.access-key'];
     actions.push(deleteKeysAction('auth.access-key-retire', userName, keys.retire, keys.create ? 'replaced by the new key' : 'not used by the cluster', clients, after));
   }
   return actions;

@@ -6,15 +6,11 @@ import { authPreflight } from './preflight.js';
 import { rrsaActions } from './rrsa.js';
 import { authTeardown } from './teardown.js';
 import { discoverAuthTeardown } from './teardown-facts.js';
-import { markPlanning } from './together.js';
 import { workerRoleActions } from './worker-role.js';
 
 export const step: StepModule<AuthFacts> = {
   name: 'auth',
-  discover(config, base, clients) {
-    markPlanning(config, 'auth');
-    return discoverAuth(config, base, clients);
-  },
+  discover: discoverAuth,
   preflight: authPreflight,
   plan(config, facts, base, clients) {
     switch (config.auth.mode) {

@@ -7,7 +7,6 @@ import { assumePolicyName } from './names.js';
 import { isOurs } from '../marker.js';
 import type { PolicyState } from './ram-actions.js';
 import { authSupportProblem } from './support.js';
-import { isPlanning } from './together.js';
 
 function foreignPolicy(state: PolicyState | undefined, name: string, flag: string): string | undefined {
   if (!state?.policy || isOurs(state.policy.description)) return undefined;
@@ -44,7 +43,7 @@ export function authPreflight(config: Config, facts: AuthFacts, base: BaseFacts)
     if (user && !isOurs(user.comments)) {
       problems.push(`a RAM user named ${auth.userName} already exists in account B and was not created by acr-xaccount; acr-xaccount will not make keys for it. Pass --user-name with another name.`);
     }
-    if (planKeys(facts.user ?? { keys: [] }, auth.rotateKey).create && !isPlanning(config, 'addon')) {
+    if (planKeys(facts.user ?? { keys: [] }, auth.rotateKey).create && !base.steps.includes('addon')) {
       problems.push('a new AccessKey is needed, and its secret may go only into the cluster\'s helper configuration, which the addon step writes: run with --step addon as well (e.g. --step auth --step addon).');
     }
   }
