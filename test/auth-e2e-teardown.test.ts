@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
+import type { PolicyDocument } from '../src/cloud/ram.js';
 import { createWorld, sandboxMeta } from '../src/sandbox/scenarios.js';
 import { clusterFacts } from '../src/sandbox/state/cs-seed.js';
 import { attachPolicy, createPolicyVersion, ramState, seedCustomPolicy, seedRole, seedUser } from '../src/sandbox/state/ram.js';
@@ -18,7 +19,7 @@ import { runCli, type CliResult } from './helpers/cli.js';
 
 const ROLE_B = 'acr-xaccount-puller';
 const PULL_POLICY = 'acr-xaccount-pull';
-const OTHER_ACCOUNT_TRUST = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: ['acs:ram::1999888877776666:root'] } }] } as const;
+const OTHER_ACCOUNT_TRUST: PolicyDocument = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: ['acs:ram::1999888877776666:root'] } }] };
 
 const load = (dir: string) => World.load(join(dir, 'state.json'));
 

@@ -75,7 +75,7 @@ async function worldWithUserThings(scenario: string): Promise<string> {
     await pvtz.bindZoneVpc(A, corp.zoneId, [{ vpcId: String(f.vpcA), regionId: String(f.regionA) }]);
     const [pool] = await cs.describeClusterNodePools(A, String(f.clusterId));
     await cs.modifyClusterNodePool(A, String(f.clusterId), pool!.nodepoolId, { userData: USER_SCRIPT });
-    const trust = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['ecs.aliyuncs.com'] } }] };
+    const trust: ram.PolicyDocument = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['ecs.aliyuncs.com'] } }] };
     await ram.createRole(B, { roleName: 'team-ci', trustPolicy: trust, description: 'the CI runners' });
     // Settled before the snapshot: a route still Pending or a pool still updating is not a change destroy made.
     await until(() => vpc.describeRouteEntryList(A, { routeTableId: nodeVSwitch!.routeTableId! }), (rs) => rs.every((r) => r.status === 'Available'));

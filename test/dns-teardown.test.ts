@@ -184,7 +184,13 @@ describe('dns teardown: the zone actions re-check before writing (in-process san
   let sandbox: RunningSandbox;
   let A: AccountClient;
   let vpcA: string;
-  const ctx: ApplyContext = { output: () => ({}), progress: () => {}, signal: new AbortController().signal };
+  const ctx: ApplyContext = {
+    output: () => {
+      throw new Error('the zone actions read no other action');
+    },
+    progress: () => {},
+    signal: new AbortController().signal,
+  };
   const run = async (actions: Action[]) => {
     for (const a of createPlan(actions).actions) if (a.change !== 'noop') await a.apply!(ctx);
   };

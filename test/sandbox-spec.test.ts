@@ -105,7 +105,7 @@ describe('loadSpecs: index and routing', () => {
 
 describe('RPC requests as the SDKs flatten them', () => {
   it('ram CreateRole: scalars typed, json-style Tag parsed, common and unknown parameters set aside', () => {
-    const flat = { ...COMMON, Foo: 'bar', ...wire({ RoleName: 'acr-pull', AssumeRolePolicyDocument: '{"Version":"1"}', MaxSessionDuration: 3600, Tag: [{ Key: 'k', Value: 'v' }] }, { Tag: 'json' }) };
+    const flat: Record<string, string> = { ...COMMON, Foo: 'bar', ...wire({ RoleName: 'acr-pull', AssumeRolePolicyDocument: '{"Version":"1"}', MaxSessionDuration: 3600, Tag: [{ Key: 'k', Value: 'v' }] }, { Tag: 'json' }) };
     assert.equal(flat.Tag, '[{"Key":"k","Value":"v"}]');
     const parsed = validateRpcRequest(api('ram', 'CreateRole'), flat);
     assert.deepEqual(parsed.params, { RoleName: 'acr-pull', AssumeRolePolicyDocument: '{"Version":"1"}', MaxSessionDuration: 3600, Tag: [{ Key: 'k', Value: 'v' }] });

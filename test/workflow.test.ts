@@ -26,7 +26,7 @@ function fakeContext(options: Partial<GlobalOptions> = {}, interactive = false) 
     interactive,
     stderr: process.stderr,
   };
-  const ctx: CommandContext = { name: 'apply', options: { config: 'x.yaml', ...options }, args: [], ui };
+  const ctx: CommandContext = { name: 'apply', options: { config: 'x.yaml', ...options }, args: [], ui, cleanup: [] };
   return { ctx, out, err };
 }
 
