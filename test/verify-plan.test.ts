@@ -29,6 +29,7 @@ function config(network: Config['network']['mode'], extra: { dns?: Config['netwo
 }
 
 const base = {
+  steps: ['verify'],
   registry: {
     instance: { instanceId: 'cri-abc123' },
     endpoints: [
@@ -56,10 +57,22 @@ describe('verify: the image and the domain', () => {
 });
 
 describe('verify: preflight and plan', () => {
-  it('no image anywhere: says how to pass one', () => {
+  it('no image anywhere, verify alone: refused, saying how to pass one', () => {
     const problems = step.preflight(config('peering'), { domain: VPC_DOMAIN }, base);
     assert.equal(problems.length, 1);
     assert.match(problems[0]!, /cri-abc123 has no repository with a tag.*--image NAMESPACE\/REPOSITORY:TAG/);
+  });
+
+  it('no image anywhere, with the other steps: the setup goes ahead and the pull is a visible skip', async () => {
+    const everything = { ...base, steps: ['network', 'dns', 'auth', 'addon', 'verify'] } as BaseFacts;
+    assert.deepEqual(step.preflight(config('peering'), { domain: VPC_DOMAIN }, everything), []);
+    const [skip] = step.plan(config('peering'), { domain: VPC_DOMAIN }, everything, clients);
+    assert.equal(skip!.change, 'check', 'a skip never makes the plan "changed"');
+    assert.match(skip!.title, /Skip the test pull/);
+    assert.match(String(skip!.detail!.reason), /cri-abc123 has no repository with a tag yet: push an image, then run `acr-xaccount verify`/);
+    const said: string[] = [];
+    await skip!.apply!({ output: () => ({}) as never, progress: (t) => said.push(t), signal: new AbortController().signal });
+    assert.match(said.join('\n'), /^skipped: instance cri-abc123/);
   });
 
   it('no domain for the mode: names the endpoint', () => {

@@ -48,12 +48,29 @@ function preflightVerify(config: Config, facts: VerifyFacts, base: BaseFacts): s
   const instanceId = base.registry.instance.instanceId;
   const problems: string[] = [];
   if (!facts.domain) problems.push(`instance ${instanceId} shows no ${config.network.mode === 'public' ? 'Internet' : 'VPC'} domain to pull from: check its endpoints in the ACR console`);
-  if (!facts.image) problems.push(`instance ${instanceId} has no repository with a tag to test-pull: push an image to it, or pass one with --image NAMESPACE/REPOSITORY:TAG`);
+  // With other steps the setup goes ahead and the pull is skipped (planVerify says so); alone, there is nothing to do.
+  const alone = base.steps.every((s) => s === 'verify');
+  if (!facts.image && alone) problems.push(`instance ${instanceId} has no repository with a tag to test-pull: push an image to it, or pass one with --image NAMESPACE/REPOSITORY:TAG`);
   return problems;
 }
 
-function planVerify(config: Config, facts: VerifyFacts, _base: BaseFacts, clients: StepClients): Action[] {
-  const image = facts.image!;
+/** An empty registry does not hold up the setup: the test pull is skipped, and the plan and progress say so. */
+function skippedPull(base: BaseFacts): Action {
+  const why = `instance ${base.registry.instance.instanceId} has no repository with a tag yet: push an image, then run \`acr-xaccount verify\``;
+  return {
+    id: 'verify.pull',
+    step: 'verify',
+    account: 'A',
+    title: 'Skip the test pull: nothing to pull yet',
+    change: 'check',
+    detail: { reason: why },
+    apply: async (ctx) => ctx.progress(`skipped: ${why}`),
+  };
+}
+
+function planVerify(config: Config, facts: VerifyFacts, base: BaseFacts, clients: StepClients): Action[] {
+  if (!facts.image) return [skippedPull(base)];
+  const image = facts.image;
   const { namespace, serviceAccount, timeoutSeconds, keep } = config.verify;
   return [
     {
