@@ -136,8 +136,11 @@ describe('destroy (sandbox, built CLI)', { concurrency: true, timeout: 600_000 }
     const otherEntry = configMap(before)['acr-registry-info'];
     assert.ok(otherEntry, 'the scenario has another registry in the helper config');
     ok(await cli(state, 'apply', ['--yes', ...mode]), 'apply');
+    const ourKey = Object.values(load(state).accessKeys).find((k) => k.userName === 'acr-xaccount-puller');
+    assert.ok(ourKey, 'apply made our RAM user a key');
     const destroyed = await cli(state, 'destroy', ['--yes', ...mode]);
     ok(destroyed, 'destroy');
+    assert.ok(!`${destroyed.stdout}${destroyed.stderr}`.includes(ourKey.secret), 'the key secret in the entry being removed is never shown');
     const after = load(state);
     assert.deepEqual(markedPaths(after).filter(notHistory), [], 'nothing with our marker is left');
     assert.equal(configMap(after)['acr-registry-info'], otherEntry, "the other registry's entry is exactly as it was");
