@@ -15,7 +15,7 @@ import { step as addonStep } from '../src/steps/addon/index.js';
 import { withoutManagedEntries } from '../src/steps/addon/teardown.js';
 import { entryOwnership } from '../src/steps/addon/teardown-facts.js';
 import { MARKER } from '../src/steps/marker.js';
-import type { BaseFacts, StepClients, TeardownOptions } from '../src/steps/step.js';
+import type { BaseFacts, StepClients, TeardownBase, TeardownOptions } from '../src/steps/step.js';
 import { step as verifyStep, type VerifyFacts } from '../src/steps/verify/index.js';
 import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, stepConfig } from './helpers/step-facts.js';
 
@@ -191,6 +191,24 @@ describe('a torn-down world plans no change', () => {
     assert.deepEqual(managed.map((a) => [a.id, a.change]), [['addon.destroy.addon', 'noop']]);
     const uninstalled: AddonFacts = { installed: {}, helperConfig: { data: { 'acr-registry-info': removed }, entries: parseRegistryInfo(removed) }, helperPods: [] };
     assert.deepEqual(teardown(config('worker-role', 'self-managed'), uninstalled, REMOVE), []);
+  });
+});
+
+describe('the cluster already deleted', () => {
+  it('the add-on, its configuration and the test Deployment went with it: nothing read in the cluster, nothing planned', async () => {
+    const { cluster: _gone, ...rest } = base;
+    const gone: TeardownBase = rest;
+    const noIo = () => {
+      throw new Error('nothing may be read in a cluster that is gone');
+    };
+    const offline: StepClients = { A: new Proxy({}, { get: noIo }) as AccountClient, B: new Proxy({}, { get: noIo }) as AccountClient, kubeconfig: async () => noIo(), pollIntervalMs: 1 };
+    for (const [edition, mode] of [['managed', 'rrsa'], ['self-managed', 'worker-role']] as const) {
+      const cfg = config(mode, edition);
+      const facts = await addonStep.discoverTeardown(cfg, gone, offline);
+      assert.deepEqual(addonStep.teardown(cfg, facts, gone, offline, REMOVE), [], edition);
+    }
+    const cfg = config('rrsa', 'managed');
+    assert.deepEqual(verifyStep.teardown(cfg, await verifyStep.discoverTeardown(cfg, gone, offline), gone, offline, REMOVE), []);
   });
 });
 

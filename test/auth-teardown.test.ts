@@ -13,7 +13,7 @@ import { assumeRoleDocument, pullPolicyDocument, trustOidcStatement, trustRamSta
 import type { AuthFacts } from '../src/steps/auth/facts.js';
 import { step } from '../src/steps/auth/index.js';
 import { MARKER } from '../src/steps/marker.js';
-import type { BaseFacts, StepClients } from '../src/steps/step.js';
+import type { BaseFacts, StepClients, TeardownBase } from '../src/steps/step.js';
 import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig } from './helpers/step-facts.js';
 
 const A = ACCOUNT_A;
@@ -60,7 +60,7 @@ const key = (id: string): AccessKeyInfo => ({ accessKeyId: id, status: 'Active' 
 
 const byId = (actions: Action[]) => Object.fromEntries(actions.map((a) => [a.id, a]));
 const changes = (actions: Action[]) => Object.fromEntries(actions.map((a) => [a.id, a.change]));
-const teardown = (cfg: Config, facts: AuthFacts, base = baseFacts()) => step.teardown!(cfg, facts, base, clients, { removeAddon: false });
+const teardown = (cfg: Config, facts: AuthFacts, base: TeardownBase = baseFacts()) => step.teardown!(cfg, facts, base, clients, { removeAddon: false });
 
 const roleAArn = (cfg: Config) => `acs:ram::${A}:role/${cfg.auth.roleAName}`;
 const roleBArn = (cfg: Config) => `acs:ram::${B}:role/${cfg.auth.roleBName}`;
@@ -125,6 +125,14 @@ describe('auth teardown: rrsa', () => {
     // A's side and B's side never wait for each other.
     for (const x of actions) for (const d of ancestors(actions, x.id)) assert.equal(byId(actions)[d]!.account, x.account, `${x.id} waits for ${d}`);
     assert.doesNotThrow(() => createPlan(actions));
+  });
+
+  it('the cluster already deleted: the same removals, no word about RRSA (it went with the cluster)', () => {
+    const { cluster: _gone, ...rest } = baseFacts();
+    const gone: TeardownBase = rest;
+    const actions = teardown(cfg, finishedRrsa(cfg), gone);
+    const kept = Object.entries(changes(teardown(cfg, finishedRrsa(cfg)))).filter(([id]) => id !== 'auth.destroy.rrsa');
+    assert.deepEqual(changes(actions), Object.fromEntries(kept));
   });
 
   it('a role being deleted lists what else is attached to it (detached first); a system policy on our role A goes with it', () => {

@@ -12,10 +12,12 @@ import * as pvtz from '../src/cloud/pvtz.js';
 import * as ram from '../src/cloud/ram.js';
 import * as vpc from '../src/cloud/vpc.js';
 import { startSandbox } from '../src/sandbox/index.js';
+import { sandboxMeta } from '../src/sandbox/scenarios.js';
 import { World, type WorldData } from '../src/sandbox/world.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { cloudFor, until } from './helpers/sandbox-network.js';
 import { markedPaths, unexplained, worldDiff, type Difference } from './helpers/world-diff.js';
+import { deleteCluster } from './helpers/world-edits.js';
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 const load = (state: string): WorldData => World.load(join(state, 'state.json')).data;
@@ -148,5 +150,20 @@ describe('destroy (sandbox, built CLI)', { concurrency: true, timeout: 600_000 }
     const diffs = unexplained(worldDiff(before, after), [...HISTORY, ...KEPT, ...addonKept]);
     assert.equal(show(diffs), '', 'everything else is as it was before apply');
     assert.match(destroyed.stdout, /Keep add-on aliyun-acr-credential-helper installed/);
+  });
+
+  it('after the cluster was deleted, removes what was made around it (roles, policies, zone, peering, routes) all the same', async () => {
+    const mode = ['--network', 'peering', '--dns', 'privatezone', '--auth', 'rrsa', '--edition', 'managed'];
+    const state = await worldWithUserThings('default');
+    ok(await cli(state, 'apply', ['--yes', ...mode]), 'apply');
+    const clusterId = String(sandboxMeta(World.load(join(state, 'state.json'))).facts.clusterId);
+    deleteCluster(state, clusterId);
+    const destroyed = await cli(state, 'destroy', ['--yes', ...mode]);
+    ok(destroyed, 'destroy');
+    assert.match(destroyed.stdout, new RegExp(`cluster ${clusterId} no longer exists in account A`));
+    assert.deepEqual(markedPaths(load(state)).filter(notHistory), [], 'nothing with our marker is left');
+    const again = await cli(state, 'destroy', ['--yes', ...mode]);
+    ok(again, 'a second destroy');
+    assert.match(again.stdout, /No changes/);
   });
 });

@@ -1,7 +1,8 @@
 // End to end: `destroy --step dns` with the BUILT CLI (run `npm run build` first). The user's own zones, records,
 // node-pool user data and /etc/hosts lines are added by hand before apply; after destroy ours are gone, theirs are
 // unchanged byte for byte, and a second destroy plans no change. Each run configures the other DNS mode than the
-// one applied last, so the teardown is shown to find both whatever the configuration says.
+// one applied last, so the teardown is shown to find both whatever the configuration says. The last case deletes
+// A's cluster between apply and destroy: our zone is still found and removed, the user's zone kept.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,7 +14,9 @@ import { clusterFacts, scaleOutNodePool } from '../src/sandbox/state/cs-seed.js'
 import { ecsState } from '../src/sandbox/state/ecs.js';
 import { pvtzState } from '../src/sandbox/state/pvtz.js';
 import { World } from '../src/sandbox/world.js';
+import { isOurs } from '../src/steps/marker.js';
 import { runCli, type CliResult } from './helpers/cli.js';
+import { deleteCluster } from './helpers/world-edits.js';
 import { cloudFor } from './helpers/sandbox-network.js';
 import { applyAndReplan, freshRun, loadWorld, modeArgs, OTHER_CHOICES, scenarioFacts, writeCalls, type Run } from './network-e2e-helpers.js';
 
@@ -50,7 +53,7 @@ function edit(run: Run, change: (world: World) => void): void {
 
 /** Destroys again: only noops in the plan, not one write call, and our part of the world as the first destroy left it. */
 async function assertSecondDestroyIsNoop(run: Run, network: string, dns: string): Promise<void> {
-  const snapshot = (world: World) => JSON.stringify({ zones: zonesOf(world), hosts: hostsOf(world), pools: clusterFacts(world, scenarioFacts(world).clusterId)!.nodePools });
+  const snapshot = (world: World) => JSON.stringify({ zones: zonesOf(world), hosts: hostsOf(world), pools: clusterFacts(world, scenarioFacts(world).clusterId)?.nodePools ?? 'no cluster' });
   const before = snapshot(loadWorld(run));
   const again = await destroyDns(run, network, dns, ['--yes', '--verbose']);
   ok(again, 'a second destroy');
@@ -155,5 +158,41 @@ describe('destroy --step dns (sandbox, built CLI)', { timeout: 300_000 }, () => 
     assert.deepEqual(hostsOf(after), userHosts, 'no node was touched');
 
     await assertSecondDestroyIsNoop(run, 'peering', 'hosts');
+  });
+
+  it("A's cluster deleted after apply: our zone is still found, unbound from the VPC it was bound to and deleted; the user's zone stays", async () => {
+    const run = freshRun();
+    const sandbox = await startSandbox({ dir: run.state, scenario: 'default' });
+    const f = sandbox.meta.facts;
+    const A = cloudFor(sandbox).account('A');
+    const corp = await pvtz.addZone(A, { zoneName: 'corp.example.com' });
+    await pvtz.addZoneRecord(A, { zoneId: corp.zoneId, rr: 'www', value: '10.1.2.3' });
+    await pvtz.bindZoneVpc(A, corp.zoneId, [{ vpcId: String(f.vpcA), regionId: String(f.regionA) }]);
+    await sandbox.close();
+
+    await applyAndReplan(run, 'peering', 'privatezone', 'default');
+    const applied = loadWorld(run);
+    const { clusterId, vpcDomain } = scenarioFacts(applied);
+    const ours = Object.values(pvtzState(applied, applied.accountIds()[0]!).zones).filter((z) => z.zoneName === vpcDomain);
+    assert.equal(ours.length, 1);
+    assert.deepEqual(ours[0]!.bindings.map((b) => b.vpcId), [String(f.vpcA)]);
+    const corpBefore = zonesOf(applied)[corp.zoneId];
+
+    deleteCluster(run.state, clusterId);
+    assert.equal(clusterFacts(loadWorld(run), clusterId), undefined, 'the cluster is gone');
+
+    const destroyed = await destroyDns(run, 'peering', 'privatezone', ['--yes']);
+    ok(destroyed, 'destroy');
+    assert.match(destroyed.stdout, new RegExp(`cluster ${clusterId} no longer exists in account A`));
+    assert.match(destroyed.stdout, new RegExp(`Unbind PrivateZone zone \\S+ from VPC ${String(f.vpcA)} \\(the zone's only VPC, taken as A's`));
+    assert.match(destroyed.stdout, new RegExp(`Delete PrivateZone zone ${vpcDomain.replace(/\./g, '\\.')} \\(${ours[0]!.zoneId}\\)`));
+    assert.doesNotMatch(destroyed.stdout, /hosts block|node pool/, 'nothing of the nodes is planned: they went with the cluster');
+    const after = loadWorld(run);
+    assert.deepEqual(Object.keys(zonesOf(after)), [corp.zoneId], "our zone is gone, the user's is the only one left");
+    assert.equal(zonesOf(after)[corp.zoneId], corpBefore, "the user's zone is exactly as it was (its binding to A's VPC too)");
+    const records = Object.values(pvtzState(after, after.accountIds()[0]!).records);
+    assert.deepEqual(records.filter((r) => isOurs(r.remark)), [], 'no record of ours is left');
+
+    await assertSecondDestroyIsNoop(run, 'peering', 'privatezone');
   });
 });

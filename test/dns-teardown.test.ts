@@ -5,19 +5,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import * as pvtz from '../src/cloud/pvtz.js';
+import type { BoundVpc } from '../src/cloud/pvtz.js';
 import type { AccountClient } from '../src/cloud/session.js';
 import type { Action, ApplyContext } from '../src/plan/action.js';
 import { createPlan } from '../src/plan/plan.js';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/index.js';
 import { runShellScript } from '../src/sandbox/state/ecs-shell.js';
 import { pvtzState } from '../src/sandbox/state/pvtz.js';
+import { seedVpc } from '../src/sandbox/state/vpc.js';
 import { step as dnsStep } from '../src/steps/dns/index.js';
-import type { DnsFacts, NodeFacts, PoolFacts, ZoneFacts } from '../src/steps/dns/facts.js';
+import { initialFacts, type DnsFacts, type NodeFacts, type PoolFacts, type ZoneFacts } from '../src/steps/dns/facts.js';
 import { discoverZones } from '../src/steps/dns/privatezone.js';
+import { discoverDnsTeardown } from '../src/steps/dns/teardown.js';
 import { blockOf, hasHostsSection, hostsRemovalScript, hostsScript, userDataWithoutHosts, withHostsSection } from '../src/steps/dns/user-data.js';
 import { MARKER } from '../src/steps/marker.js';
-import type { BaseFacts, StepClients } from '../src/steps/step.js';
+import type { BaseFacts, StepClients, TeardownBase } from '../src/steps/step.js';
 import { cloudFor } from './helpers/sandbox-network.js';
+import { clusterDetail, identities, stepConfig } from './helpers/step-facts.js';
 
 const clients: StepClients = { A: {} as AccountClient, B: {} as AccountClient, kubeconfig: async () => '', pollIntervalMs: 1 };
 const DOMAIN = 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com';
@@ -36,6 +40,16 @@ const teardown = (f: DnsFacts, c: StepClients = clients): Action[] => {
   createPlan(actions); // unique IDs, known dependencies, no cycle
   return actions;
 };
+/** The facts destroy discovers with A's cluster gone: its VPC and profile unknown, no node pools or nodes. */
+/** The other steps' choices a valid config needs. */
+const CHOICES = { network: { mode: 'peering', dns: 'privatezone' }, auth: { mode: 'rrsa' }, addon: { edition: 'managed' } } as const;
+
+function gone(over: Partial<DnsFacts> = {}): DnsFacts {
+  const f = facts(over);
+  delete f.vpcA;
+  delete f.profile;
+  return f;
+}
 const changes = (actions: Action[]) => Object.fromEntries(actions.map((a) => [a.id, a.change]));
 const byId = (actions: Action[], id: string) => actions.find((a) => a.id === id)!;
 
@@ -139,6 +153,89 @@ describe('dns teardown: hosts', () => {
   });
 });
 
+describe("dns teardown: A's cluster gone (its VPC unknown)", () => {
+  const vpc = (vpcId: string, over: Partial<BoundVpc> = {}): BoundVpc => ({ vpcId, regionId: 'cn-hangzhou', vpcType: 'STANDARD', ...over });
+  const zoneBound = (records: ZoneFacts['records'], vpcs: BoundVpc[], id = 'z-1'): ZoneFacts => {
+    const z = zone({ records, id });
+    z.info.bindVpcs = vpcs;
+    return z;
+  };
+
+  it("the facts: the cluster's VPC and profile unknown, the configured cluster ID; with the cluster, as before", () => {
+    const config = stepConfig('c0ffee1234gone', 'cri-abc', CHOICES);
+    const base = { steps: ['dns' as const], identities: identities('111', '222'), registry: { instance: { instanceId: 'cri-abc' } as never, endpoints: [] } };
+    const without = initialFacts(config, base, DOMAIN);
+    assert.equal(without.vpcA, undefined);
+    assert.equal(without.profile, undefined);
+    assert.equal(without.clusterId, 'c0ffee1234gone');
+    const withCluster = initialFacts(config, { ...base, cluster: clusterDetail('c0ffee1234gone', 'role', undefined, { vpcId: 'vpc-a', profile: 'Serverless' }) }, DOMAIN);
+    assert.deepEqual([withCluster.vpcA, withCluster.profile, withCluster.clusterId], ['vpc-a', 'Serverless', 'c0ffee1234gone']);
+  });
+
+  it('our zone bound to one VPC of A\'s (region, account, STANDARD): that VPC is unbound, then the zone deleted', () => {
+    const actions = teardown(gone({ zones: [zoneBound([ours(7)], [vpc('vpc-x')])] }));
+    assert.deepEqual(changes(actions), { 'dns.destroy.zone-binding.z-1': 'update', 'dns.destroy.zone.z-1': 'delete' });
+    const unbind = byId(actions, 'dns.destroy.zone-binding.z-1');
+    assert.match(unbind.title, /^Unbind PrivateZone zone \S+ from VPC vpc-x \(the zone's only VPC, taken as A's: A's cluster is gone\)$/);
+    assert.deepEqual([unbind.detail!.vpc, unbind.detail!.region], ['vpc-x', 'cn-hangzhou']);
+    const del = byId(actions, 'dns.destroy.zone.z-1');
+    assert.deepEqual(del.dependsOn, ['dns.destroy.zone-binding.z-1']);
+    assert.match(String(del.detail!.ours), /every record in it carries .*; A's cluster is gone: no VPC but vpc-x \(in A's region, A's own\) is bound to it$/);
+    // A binding the console shows without type or owner (same account) is the same shape.
+    const bare = teardown(gone({ zones: [zoneBound([ours(7)], [{ vpcId: 'vpc-x', regionId: 'cn-hangzhou' }])] }));
+    assert.deepEqual(Object.values(changes(bare)), ['update', 'delete']);
+    const sameAccount = teardown(gone({ zones: [zoneBound([ours(7)], [vpc('vpc-x', { vpcUserId: '111' })])] }));
+    assert.deepEqual(Object.values(changes(sameAccount)), ['update', 'delete']);
+  });
+
+  it('our zone bound to no VPC: only the delete', () => {
+    const actions = teardown(gone({ zones: [zone({ records: [ours(7)] })] }));
+    assert.deepEqual(changes(actions), { 'dns.destroy.zone.z-1': 'delete' });
+    assert.equal(byId(actions, 'dns.destroy.zone.z-1').dependsOn, undefined);
+    assert.match(String(byId(actions, 'dns.destroy.zone.z-1').detail!.ours), /A's cluster is gone: no VPC is bound to it$/);
+  });
+
+  it('two VPCs or more: which was A\'s cannot be told, so the zone and its bindings stay (our record goes)', () => {
+    const actions = teardown(gone({ zones: [zoneBound([ours(7)], [vpc('vpc-1'), vpc('vpc-2')])] }));
+    assert.deepEqual(changes(actions), { 'dns.destroy.zone-record.7': 'delete', 'dns.destroy.zone.z-1': 'noop' });
+    const keep = byId(actions, 'dns.destroy.zone.z-1');
+    assert.match(keep.title, /^Keep PrivateZone zone \S+ \(A's cluster is gone, so which VPC is A's cannot be told, and 2 VPCs use it: vpc-1, vpc-2\)$/);
+    assert.deepEqual(keep.detail!.boundTo, ['vpc-1', 'vpc-2']);
+    assert.match(String(keep.detail!.note), /cluster is gone.*unbind A's by hand/);
+  });
+
+  it('one VPC that apply cannot have bound (another region, another account, an EDS VPC): kept, saying why', () => {
+    const cases: [BoundVpc, RegExp][] = [
+      [vpc('vpc-sh', { regionId: 'cn-shanghai' }), /vpc-sh, cannot be A's: it is in cn-shanghai, not in A's region cn-hangzhou/],
+      [vpc('vpc-b', { vpcUserId: '222' }), /vpc-b, cannot be A's: it is account 222's, not A's/],
+      [vpc('vpc-eds', { vpcType: 'EDS' }), /vpc-eds, cannot be A's: it is an EDS VPC/],
+    ];
+    for (const [bound, why] of cases) {
+      const actions = teardown(gone({ zones: [zoneBound([ours(7)], [bound])] }));
+      assert.deepEqual(changes(actions), { 'dns.destroy.zone-record.7': 'delete', 'dns.destroy.zone.z-1': 'noop' }, bound.vpcId);
+      assert.match(byId(actions, 'dns.destroy.zone.z-1').title, why);
+    }
+  });
+
+  it("the user's zone and an empty zone stay as with the cluster; several zones each on its own", () => {
+    const actions = teardown(gone({ zones: [zoneBound([theirs(3), ours(8)], [vpc('vpc-x')]), zoneBound([ours(7)], [vpc('vpc-y')], 'z-0'), zone({ id: 'z-2' })] }));
+    assert.deepEqual(changes(actions), {
+      'dns.destroy.zone-binding.z-0': 'update',
+      'dns.destroy.zone.z-0': 'delete',
+      'dns.destroy.zone-record.8': 'delete',
+      'dns.destroy.zone.z-1': 'noop',
+      'dns.destroy.zone.z-2': 'noop',
+    });
+    assert.match(byId(actions, 'dns.destroy.zone.z-1').title, /1 record\(s\) not made by acr-xaccount: _owner TXT platform-team/);
+    assert.match(byId(actions, 'dns.destroy.zone.z-2').title, /^Keep .*empty/);
+  });
+
+  it('nothing of hosts mode is planned (no pools, no nodes: they went with the cluster); a torn-down world plans nothing', () => {
+    assert.deepEqual(teardown(gone({ mode: 'hosts' })), []);
+    assert.deepEqual(teardown(gone()), []);
+  });
+});
+
 describe('dns teardown: a torn-down world plans no change', () => {
   it('after everything went: nothing; with things kept: only noops', () => {
     // What the teardown leaves: pools without our section, nodes whose last hosts run was the removal (no block).
@@ -238,5 +335,48 @@ describe('dns teardown: the zone actions re-check before writing (in-process san
     await assert.rejects(run(planned), /changed since the plan and is kept .*not made by acr-xaccount.*Re-run destroy/);
     const records = await pvtz.describeZoneRecords(A, again.zoneId);
     assert.deepEqual(records.map((r) => `${r.rr} ${r.type} ${r.value}`), ['www A 10.1.2.3']);
+  });
+
+  it("with A's cluster gone: discovery reads only the zones; the zone bound to one VPC is unbound and deleted, a stale re-run is a no-op", async () => {
+    const domain = 'gone-registry-vpc.cn-hangzhou.cr.aliyuncs.com';
+    const z = await pvtz.addZone(A, { zoneName: domain });
+    await pvtz.addZoneRecord(A, { zoneId: z.zoneId, rr: '@', value: '172.16.0.252', remark: MARKER });
+    await pvtz.bindZoneVpc(A, z.zoneId, [{ vpcId: vpcA, regionId: 'cn-hangzhou' }]);
+    const c = { ...clients, A };
+    const config = stepConfig(String(sandbox.meta.facts.clusterId), String(sandbox.meta.facts.instanceId), { ...CHOICES, network: { mode: 'peering', dns: 'hosts' } });
+    const base: TeardownBase = {
+      steps: ['dns'],
+      identities: identities(sandbox.meta.accounts.A, sandbox.meta.accounts.B),
+      registry: { instance: { instanceId: String(sandbox.meta.facts.instanceId) } as never, endpoints: [{ type: 'VPC', domains: [{ domain }] } as never] },
+    };
+    const f = await discoverDnsTeardown(config, base, c);
+    assert.equal(f.vpcA, undefined);
+    // The sandbox's cluster still exists here: its pools and nodes would show if discovery had read them.
+    assert.deepEqual([f.pools, f.nodes], [[], []], 'no node pool or node is read without the cluster');
+    assert.deepEqual(f.zones.map((x) => x.info.zoneId), [z.zoneId]);
+    const actions = teardown(f, c);
+    assert.deepEqual(changes(actions), { [`dns.destroy.zone-binding.${z.zoneId}`]: 'update', [`dns.destroy.zone.${z.zoneId}`]: 'delete' });
+    assert.equal(byId(actions, `dns.destroy.zone-binding.${z.zoneId}`).detail!.vpc, vpcA);
+    await run(actions);
+    assert.equal(await pvtz.describeZoneInfo(A, z.zoneId), undefined, 'the zone is gone');
+    await run(actions);
+    assert.deepEqual(teardown(await discoverDnsTeardown(config, base, c), c), []);
+  });
+
+  it("with A's cluster gone: a VPC bound after the plan keeps the zone (only the VPC the plan showed counts as A's)", async () => {
+    const other = seedVpc(sandbox.world, sandbox.meta.accounts.A, { regionId: 'cn-hangzhou', name: 'team', cidrBlock: '10.60.0.0/16' }).vpcId;
+    const c = { ...clients, A };
+    for (const [domain, planBound] of [['late-a-registry-vpc.cn-hangzhou.cr.aliyuncs.com', true], ['late-b-registry-vpc.cn-hangzhou.cr.aliyuncs.com', false]] as const) {
+      const z = await pvtz.addZone(A, { zoneName: domain });
+      await pvtz.addZoneRecord(A, { zoneId: z.zoneId, rr: '@', value: '172.16.0.252', remark: MARKER });
+      if (planBound) await pvtz.bindZoneVpc(A, z.zoneId, [{ vpcId: vpcA, regionId: 'cn-hangzhou' }]);
+      const planned = teardown(gone({ domain, zones: await discoverZones(A, domain) }), c);
+      assert.deepEqual(Object.values(changes(planned)), planBound ? ['update', 'delete'] : ['delete'], domain);
+      await pvtz.addZoneVpcBinding(A, z.zoneId, { vpcId: other, regionId: 'cn-hangzhou' });
+      await assert.rejects(run(planned), new RegExp(`changed since the plan and is kept \\(other VPCs use it: ${other}\\)`));
+      const info = await pvtz.describeZoneInfo(A, z.zoneId);
+      assert.deepEqual(info?.bindVpcs.map((v) => v.vpcId), [other], `${domain}: kept, bound to the VPC bound since the plan`);
+      assert.deepEqual(await pvtz.describeZoneRecords(A, z.zoneId), [], 'our record went');
+    }
   });
 });

@@ -1,8 +1,9 @@
 // End to end through the built CLI against the sandbox: `destroy --step network` after `apply --step network`, for
 // VPC peering, a switch from peering to CEN, CEN across regions (with the inter-region connection) and the public
-// endpoint. Each run adds things of the user by hand first; after destroy the world must hold nothing with our
-// marker, and be exactly as it was before apply except for what destroy says it keeps (the registry's link, the
-// Internet endpoint left on) and records that cannot be removed (the Cloud Assistant lookup). (Run `npm run build` first.)
+// endpoint, and for peering and CEN with A's cluster deleted before destroy. Each run adds things of the user by
+// hand first; after destroy the world must hold nothing with our marker, and be exactly as it was before apply
+// except for what destroy says it keeps (the registry's link, the Internet endpoint left on) and records that
+// cannot be removed (the Cloud Assistant lookup). (Run `npm run build` first.)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +14,12 @@ import * as ecs from '../src/cloud/ecs.js';
 import * as vpc from '../src/cloud/vpc.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import { registryFacts } from '../src/sandbox/state/cr-facts.js';
+import { World } from '../src/sandbox/world.js';
 import { MARKER } from '../src/steps/marker.js';
 import { freshRun, loadWorld, OTHER_CHOICES, scenarioFacts, writeCalls, type Run } from './network-e2e-helpers.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { cloudFor, until } from './helpers/sandbox-network.js';
+import { deleteClusterIn } from './helpers/world-edits.js';
 
 /** `acr-xaccount --sandbox-state DIR <command> --sandbox --step network --network MODE ...`. */
 const net = (run: Run, command: string, mode: string, args: string[] = []): Promise<CliResult> =>
@@ -142,5 +145,73 @@ describe('network destroy', { timeout: 180_000 }, () => {
     const plan = JSON.parse(again.stdout) as { changes: boolean; actions: { title: string }[] };
     assert.equal(plan.changes, false);
     assert.ok(plan.actions.some((a) => /^Keep the Internet endpoint of cri-\S+ on/.test(a.title)), 'the endpoint is said to stay on');
+  });
+});
+
+/**
+ * Adds a route of the user in every route table of A's VPC (to its NAT gateway: the nodes go with the cluster) and
+ * of B's VPC (to an instance there); returns A's route tables.
+ */
+async function addUserRoutesBesideNodes(run: Run, scenario: string): Promise<string[]> {
+  const sandbox = await startSandbox({ dir: run.state, scenario });
+  const f = sandbox.meta.facts;
+  const cloud = cloudFor(sandbox, { a: String(f.regionA ?? 'cn-hangzhou'), b: String(f.regionB ?? 'cn-hangzhou') });
+  const [nat] = await vpc.describeNatGateways(cloud.account('A'), { vpcId: String(f.vpcA) });
+  const [instance] = await ecs.describeInstances(cloud.account('B'), { vpcId: String(f.vpcB) });
+  assert.ok(nat && instance, `a NAT gateway in ${String(f.vpcA)} and an instance in ${String(f.vpcB)}`);
+  const tablesA: string[] = [];
+  for (const [account, vpcId, destination, nextHopType, nextHopId] of [
+    ['A', String(f.vpcA), '10.99.0.0/16', 'NatGateway', nat.natGatewayId],
+    ['B', String(f.vpcB), '10.98.0.0/16', 'Instance', instance.instanceId],
+  ] as const) {
+    const acct = cloud.account(account);
+    for (const table of await vpc.describeRouteTableList(acct, { vpcId })) {
+      if (account === 'A') tablesA.push(table.routeTableId);
+      await vpc.createRouteEntry(acct, { routeTableId: table.routeTableId, destinationCidrBlock: destination, nextHopType, nextHopId, routeEntryName: 'office-vpn' });
+      await until(() => vpc.describeRouteEntryList(acct, { routeTableId: table.routeTableId, destinationCidrBlock: destination }), (l) => l[0]?.status === 'Available');
+    }
+  }
+  await sandbox.close();
+  return tablesA;
+}
+
+describe('network destroy after A deleted its cluster', { timeout: 180_000 }, () => {
+  /**
+   * apply MODE, delete the cluster, destroy: our routes in A's VPC are found through what joins it (our peering, our
+   * attachment), everything of ours goes, and the world is the one before apply without the cluster.
+   */
+  async function clusterGone(mode: 'peering' | 'cen'): Promise<CliResult> {
+    const run = freshRun();
+    const tablesA = await addUserRoutesBesideNodes(run, 'default');
+    const before = stateText(run);
+    ok(await net(run, 'apply', mode, ['--sandbox-scenario', 'default', '--yes']), 'apply');
+    const { clusterId } = scenarioFacts(loadWorld(run));
+    const world = loadWorld(run);
+    deleteClusterIn(world, clusterId);
+    world.save(join(run.state, 'state.json'));
+    const expected = new World(JSON.parse(before) as World['data']);
+    deleteClusterIn(expected, clusterId);
+
+    const destroy = await net(run, 'destroy', mode, ['--yes']);
+    ok(destroy, 'destroy');
+    const inA = destroy.stdout.split('\n').filter((l) => /Delete route \S+ \(acr-xaccount-(registry|auth|oss)\) in vtb-/.test(l));
+    assert.equal(inA.length, 3, `our three routes in A's VPC go:\n${destroy.stdout}`);
+    assert.ok(inA.every((l) => tablesA.some((t) => l.includes(` in ${t} `))), inA.join('\n'));
+    assert.match(destroy.stdout, /Keep \d+ routes? in A's route tables that acr-xaccount did not make/);
+    assert.match(destroy.stdout, /Keep \d+ routes? in B's route tables that acr-xaccount did not make/);
+    await assertTornDown(run, JSON.stringify(expected.data), mode);
+    return destroy;
+  }
+
+  it("peering: A's VPC is the requester of our peering; our routes there, B's, and the peering go", async () => {
+    const destroy = await clusterGone('peering');
+    assert.match(destroy.stdout, /Delete VPC peering pcc-\S+ \(acr-xaccount-registry\)/);
+  });
+
+  it("CEN: A's VPC is the one our attachment joins; routes, TR routes, attachments, router, grant and CEN go", async () => {
+    const destroy = await clusterGone('cen');
+    for (const what of [/Delete the VPC attachment \S+ of A's VPC/, /Delete the VPC attachment \S+ of B's VPC/, /Delete transit router/, /Revoke B's grant of VPC/, /Delete CEN cen-/]) {
+      assert.match(destroy.stdout, what);
+    }
   });
 });

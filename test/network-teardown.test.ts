@@ -5,19 +5,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { PeerAttachment, VpcAttachment } from '../src/cloud/cbn.js';
+import type { VpcPeerConnection } from '../src/cloud/vpcpeer.js';
 import { CloudError } from '../src/cloud/errors.js';
 import type { TrRouteEntry } from '../src/cloud/cbn-routes.js';
 import type { Action } from '../src/plan/action.js';
 import { createPlan } from '../src/plan/plan.js';
-import type { NetworkFacts, NetworkTeardownFacts, TeardownCen, TeardownRouter } from '../src/steps/network/facts.js';
+import type { NetworkDestroyFacts, NetworkFacts, NetworkTeardownFacts, TeardownCen, TeardownRouter } from '../src/steps/network/facts.js';
 import { step } from '../src/steps/network/index.js';
-import { ifGone } from '../src/steps/network/teardown-discover.js';
+import { ifGone, vpcsOfOurAttachments, vpcsOfOurPeerings } from '../src/steps/network/teardown-discover.js';
 import { MARKER } from '../src/steps/marker.js';
-import type { BaseFacts } from '../src/steps/step.js';
+import type { TeardownBase } from '../src/steps/step.js';
 import { byId, clients, config, finishedPeering, route } from './helpers/network-facts.js';
 
-const teardown = (f: NetworkFacts, mode = f.mode): Action[] => {
-  const actions = step.teardown!(config({ mode }), f, {} as BaseFacts, clients, { removeAddon: false });
+const teardown = (f: NetworkDestroyFacts, mode = f.mode): Action[] => {
+  const actions = step.teardown(config({ mode }), f, {} as TeardownBase, clients, { removeAddon: false });
   createPlan(actions); // unique IDs, known dependencies, no cycle
   return actions;
 };
@@ -38,9 +39,10 @@ function runsAfter(actions: Action[], later: string, earlier: string): boolean {
   return false;
 }
 
-/** What discoverTeardown would report for these facts: every table of both VPCs, the peering, the link. */
-function withTeardown(f: NetworkFacts, over: Partial<NetworkTeardownFacts> = {}): NetworkFacts {
-  f.teardown = {
+/** What discoverTeardown would report for these facts (no cluster network): every table of both VPCs, the peering, the link. */
+function withTeardown(f: NetworkFacts, over: Partial<NetworkTeardownFacts> = {}): NetworkDestroyFacts {
+  const { mode, accountA, accountB, regionA, regionB, clusterId, instanceId, enterprise, registryVpcDomain, registryInternetDomain } = f;
+  const teardown: NetworkTeardownFacts = {
     tables: [
       ...f.cluster.routeTables.map((t) => ({ account: 'A' as const, vpcId: f.cluster.vpc.vpcId, routeTableId: t.routeTableId, entries: t.entries })),
       ...(f.registry?.routeTables ?? []).map((t) => ({ account: 'B' as const, vpcId: f.registry!.vpc.vpcId, routeTableId: t.routeTableId, entries: t.entries })),
@@ -50,11 +52,11 @@ function withTeardown(f: NetworkFacts, over: Partial<NetworkTeardownFacts> = {})
     links: f.registry?.link ? [f.registry.link] : [],
     ...over,
   };
-  return f;
+  return { mode, accountA, accountB, regionA, regionB, clusterId, instanceId, enterprise, registryVpcDomain, registryInternetDomain, teardown };
 }
 
 /** The finished peering setup, plus a default route of the user in A and a route of the user in B. */
-function peeringWorld(): NetworkFacts {
+function peeringWorld(): NetworkDestroyFacts {
   const f = finishedPeering();
   f.peering!.existing!.name = 'acr-xaccount-registry';
   f.cluster.routeTables[0]!.entries.push(route('vtb-a', '0.0.0.0/0', 'NatGateway', 'ngw-1', { routeEntryName: 'internet' }));
@@ -63,8 +65,8 @@ function peeringWorld(): NetworkFacts {
 }
 
 /** Removes from the facts what a finished teardown removed: our routes, peering, CENs, ACL entries. */
-function tornDown(f: NetworkFacts): NetworkFacts {
-  const t = f.teardown!;
+function tornDown(f: NetworkDestroyFacts): NetworkDestroyFacts {
+  const t = f.teardown;
   for (const table of t.tables) table.entries = table.entries.filter((e) => !(e.description ?? '').includes(MARKER));
   t.peerings = t.peerings.filter((p) => !(p.description ?? '').includes(MARKER));
   t.cens = t.cens.filter((c) => !(c.cen.description ?? '').includes(MARKER));
@@ -98,7 +100,7 @@ describe('network teardown: peering', () => {
 
   it('a route of the user through our peering keeps the peering, naming that route; our routes still go', () => {
     const f = peeringWorld();
-    f.teardown!.tables[1]!.entries.push(route('vtb-b', '192.168.9.0/24', 'VpcPeer', 'pcc-1', { routeEntryName: 'by-hand' }));
+    f.teardown.tables[1]!.entries.push(route('vtb-b', '192.168.9.0/24', 'VpcPeer', 'pcc-1', { routeEntryName: 'by-hand' }));
     const actions = teardown(f);
     const peering = byId(actions, 'network.destroy.peering.pcc-1');
     assert.equal(peering.change, 'noop');
@@ -108,8 +110,8 @@ describe('network teardown: peering', () => {
 
   it("a peering that is not ours is kept; our routes through it go", () => {
     const f = peeringWorld();
-    f.peering!.existing!.description = undefined;
-    f.peering!.existing!.name = 'made-by-hand';
+    f.teardown.peerings[0]!.description = undefined;
+    f.teardown.peerings[0]!.name = 'made-by-hand';
     const actions = teardown(f);
     assert.match(byId(actions, 'network.destroy.peering.pcc-1').title, /^Keep VPC peering pcc-1 \(made-by-hand\): not made by acr-xaccount/);
     assert.equal(byId(actions, 'network.destroy.peering.pcc-1').change, 'noop');
@@ -118,8 +120,8 @@ describe('network teardown: peering', () => {
 
   it('resumes a killed destroy: a route already Deleting and a peering Deleting are waited for, not deleted again', () => {
     const f = peeringWorld();
-    f.teardown!.tables[0]!.entries.find((e) => e.routeEntryName === 'acr-xaccount-registry')!.status = 'Deleting';
-    f.teardown!.peerings[0]!.status = 'Deleting';
+    f.teardown.tables[0]!.entries.find((e) => e.routeEntryName === 'acr-xaccount-registry')!.status = 'Deleting';
+    f.teardown.peerings[0]!.status = 'Deleting';
     const actions = teardown(f);
     assert.equal(actions.find((a) => a.title.includes('acr-xaccount-registry'))!.change, 'wait');
     assert.equal(byId(actions, 'network.destroy.peering.pcc-1').change, 'wait');
@@ -151,7 +153,7 @@ function router(transitRouterId: string, regionId: string, tableId: string, stat
 }
 
 /** Our CEN across regions, finished: A's VPC on tr-a (cn-hangzhou), B's on tr-b (cn-shanghai), the inter-region connection, statics, routes. */
-function cenWorld(): NetworkFacts {
+function cenWorld(): NetworkDestroyFacts {
   const f = finishedPeering();
   f.mode = 'cen';
   f.regionB = 'cn-shanghai';
@@ -210,9 +212,9 @@ describe('network teardown: CEN', () => {
 
   it("a router holding the user's attachment stays, and so do the CEN and B's grant; our attachments still go", () => {
     const f = cenWorld();
-    const rA = f.teardown!.cens[0]!.routers[0]!;
+    const rA = f.teardown.cens[0]!.routers[0]!;
     rA.vpcAttachments.push(vpcAttachment('att-user', 'tr-a', 'vpc-other', '111', { description: 'corp' }));
-    f.teardown!.cens[0]!.children.push({ childInstanceId: 'vpc-other', type: 'VPC', regionId: 'cn-hangzhou', status: 'Attached' });
+    f.teardown.cens[0]!.children.push({ childInstanceId: 'vpc-other', type: 'VPC', regionId: 'cn-hangzhou', status: 'Attached' });
     const actions = teardown(f);
     assert.match(byId(actions, 'network.destroy.cen-router.tr-a').title, /^Keep transit router tr-a in cn-hangzhou: it still holds attachment of vpc-other att-user \(not made by acr-xaccount\)/);
     assert.equal(byId(actions, 'network.destroy.cen-router.tr-a').change, 'noop');
@@ -226,7 +228,7 @@ describe('network teardown: CEN', () => {
 
   it("a route of the user to our attachment keeps that attachment, its router and the CEN, naming the route", () => {
     const f = cenWorld();
-    f.teardown!.tables[0]!.entries.push(route('vtb-a', '10.9.0.0/16', 'Attachment', 'att-a', { routeEntryName: 'by-hand' }));
+    f.teardown.tables[0]!.entries.push(route('vtb-a', '10.9.0.0/16', 'Attachment', 'att-a', { routeEntryName: 'by-hand' }));
     const actions = teardown(f);
     assert.match(byId(actions, 'network.destroy.cen-attach.att-a').title, /^Keep the VPC attachment att-a .*: route 10\.9\.0\.0\/16 in vtb-a \(account A\), not made by acr-xaccount, still uses it/);
     assert.equal(byId(actions, 'network.destroy.cen-router.tr-a').change, 'noop');
@@ -235,7 +237,7 @@ describe('network teardown: CEN', () => {
 
   it("the user's CEN (--cen-id) stays with B's grant to it; only what we added inside it goes", () => {
     const f = cenWorld();
-    const c = f.teardown!.cens[0]!;
+    const c = f.teardown.cens[0]!;
     c.cen = { cenId: 'cen-corp', name: 'corp-backbone', status: 'Active', tags: {} };
     c.found = '--cen-id';
     c.routers[0]!.router.description = undefined; // the user's router in cn-hangzhou
@@ -252,8 +254,8 @@ describe('network teardown: CEN', () => {
 
   it('a switch of mode: the peering of an earlier run and the CEN both go, whatever the config names now', () => {
     const f = cenWorld();
-    const p = peeringWorld().teardown!.peerings[0]!;
-    f.teardown!.peerings = [p];
+    const p = peeringWorld().teardown.peerings[0]!;
+    f.teardown.peerings = [p];
     for (const mode of ['peering', 'cen', 'public'] as const) {
       const actions = teardown(f, mode);
       assert.equal(byId(actions, 'network.destroy.peering.pcc-1').change, 'delete', mode);
@@ -263,7 +265,7 @@ describe('network teardown: CEN', () => {
 
   it('resumes a killed destroy: what the cloud is already removing is waited for', () => {
     const f = cenWorld();
-    const c = f.teardown!.cens[0]!;
+    const c = f.teardown.cens[0]!;
     c.routers[1]!.vpcAttachments[0]!.status = 'Detaching';
     c.routers[0]!.tables[0]!.entries[0]!.status = 'Deleting';
     c.cen.status = 'Deleting';
@@ -275,11 +277,11 @@ describe('network teardown: CEN', () => {
 });
 
 describe('network teardown: public endpoint', () => {
-  function publicWorld(): NetworkFacts {
+  function publicWorld(): NetworkDestroyFacts {
     const f = withTeardown(finishedPeering(), { peerings: [], links: [] });
     f.mode = 'public';
-    f.teardown!.tables = f.teardown!.tables.map((t) => ({ ...t, entries: t.entries.filter((e) => !(e.description ?? '').includes(MARKER)) }));
-    f.teardown!.internet = {
+    f.teardown.tables = f.teardown.tables.map((t) => ({ ...t, entries: t.entries.filter((e) => !(e.description ?? '').includes(MARKER)) }));
+    f.teardown.internet = {
       enabled: true,
       status: 'RUNNING',
       aclEntries: [{ entry: '47.96.1.1/32', comment: `${MARKER} cluster c1` }, { entry: '127.0.0.1/32' }, { entry: '203.0.113.0/24', comment: 'office' }],
@@ -305,5 +307,45 @@ describe('network teardown: discovery reads', () => {
     assert.equal(ifGone(undefined)(error('Instance.NotExist')), undefined);
     assert.throws(() => ifGone([])(error('Forbidden.RAM')), /Forbidden\.RAM/);
     assert.throws(() => ifGone([])(new Error('socket hang up')), /socket hang up/);
+  });
+});
+
+describe("network teardown: A's cluster gone", () => {
+  const peering = (instanceId: string, vpcId: string, extra: Partial<VpcPeerConnection> = {}): VpcPeerConnection => ({
+    instanceId, name: 'acr-xaccount-registry', description: MARKER, status: 'Activated', ownerId: '111', vpc: { vpcId, ipv4Cidrs: [], ipv6Cidrs: [] },
+    acceptingOwnerUid: '222', acceptingVpc: { vpcId: 'vpc-b', ipv4Cidrs: [], ipv6Cidrs: [] }, tags: {}, ...extra,
+  });
+
+  it("A's VPC is the requester of our peering: named ours, with the marker, requested by A, not gone", () => {
+    const found = vpcsOfOurPeerings(
+      [
+        peering('pcc-1', 'vpc-a'),
+        peering('pcc-2', 'vpc-a', { status: 'Accepting' }),
+        peering('pcc-3', 'vpc-nomark', { description: undefined }),
+        peering('pcc-4', 'vpc-othername', { name: 'made-by-hand' }),
+        peering('pcc-5', 'vpc-of-b', { ownerId: '222', acceptingOwnerUid: '111' }),
+        peering('pcc-6', 'vpc-deleted', { status: 'Deleted' }),
+      ],
+      '111',
+    );
+    assert.deepEqual(found, ['vpc-a']);
+  });
+
+  it("A's VPC is the one our attachment joins: A's own VPC, on the router in A's region, with the marker", () => {
+    const c = cenWorld().teardown.cens[0]!;
+    const [rA, rB] = c.routers;
+    rA!.vpcAttachments.push(
+      vpcAttachment('att-user', 'tr-a', 'vpc-user', '111', { description: 'corp' }),
+      vpcAttachment('att-no-owner', 'tr-a', 'vpc-a2', '111', { vpcOwnerId: undefined }),
+    );
+    rB!.vpcAttachments.push(vpcAttachment('att-a-elsewhere', 'tr-b', 'vpc-a-shanghai', '111'));
+    assert.deepEqual(vpcsOfOurAttachments([c], '111', 'cn-hangzhou'), ['vpc-a', 'vpc-a2']);
+    assert.deepEqual(vpcsOfOurAttachments([{ ...c, routers: [rB!] }], '111', 'cn-hangzhou'), [], 'nothing of A in B-region routers');
+  });
+
+  it("destroy's facts carry no cluster network, and plan the teardown all the same", () => {
+    const destroyFacts = peeringWorld();
+    assert.ok(!('cluster' in destroyFacts));
+    assert.equal(todo(teardown(destroyFacts)).length, 6);
   });
 });

@@ -7,7 +7,7 @@ import { describeFailure, PlainReporter, SpinnerReporter } from '../plan/progres
 import { planToJson, renderPlanText } from '../plan/render.js';
 import { readFile } from 'node:fs/promises';
 
-import { discoverBase } from '../steps/discover.js';
+import { discoverBase, discoverTeardownBase } from '../steps/discover.js';
 import { loadStep, selectSteps, type StepEntry } from '../steps/index.js';
 import type { StepClients, StepModule, TeardownOptions } from '../steps/step.js';
 import type { CommandContext } from './context.js';
@@ -53,13 +53,16 @@ export async function buildPlan(ctx: CommandContext, session: Session): Promise<
 export async function buildTeardownPlan(ctx: CommandContext, session: Session, options: TeardownOptions): Promise<Plan> {
   const modules = await loadModules(selectSteps(ctx.options.step).reverse(), session);
   const clients = stepClients(ctx, session);
-  const base = await discoverBase(session.config, session.identities, clients, modules.map(({ entry }) => entry.name));
-  const facts = await Promise.all(modules.map(({ module }) => (module.discoverTeardown ?? module.discover)(session.config, base, clients)));
-  const perStep = modules.map(({ entry, module }, i) => {
-    if (!module.teardown) throw new NotYetImplementedError(`Removing what the ${entry.name} step made`);
-    return module.teardown(session.config, facts[i], base, clients, options);
-  });
-  return createPlan(inSequence(perStep), [], { teardown: true });
+  const base = await discoverTeardownBase(session.config, session.identities, clients, modules.map(({ entry }) => entry.name));
+  const facts = await Promise.all(modules.map(({ module }) => module.discoverTeardown(session.config, base, clients)));
+  const perStep = modules.map(({ module }, i) => module.teardown(session.config, facts[i], base, clients, options));
+  const notes = base.cluster
+    ? []
+    : [
+        `cluster ${session.config.accountA.clusterId} no longer exists in account A: the add-on, its configuration, the test Deployment and ` +
+          'the nodes went with it; what acr-xaccount made around it is removed below.',
+      ];
+  return createPlan(inSequence(perStep), notes, { teardown: true });
 }
 
 /** The clients steps act through, and A's kubeconfig on demand (the --kubeconfig file, else from CS). */

@@ -3,10 +3,11 @@ import type { StepName } from '../config/choices.js';
 import type { Config } from '../config/schema.js';
 import type { Identities } from '../cloud/identity.js';
 import { describeError, UserError } from '../errors.js';
-import type { BaseFacts, StepClients } from './step.js';
+import type { BaseFacts, StepClients, TeardownBase } from './step.js';
 
 /** `steps`: the steps the caller runs together (BaseFacts.steps). */
-export async function discoverBase(config: Config, identities: Identities, clients: StepClients, steps: readonly StepName[]): Promise<BaseFacts> {
+/** The cluster (undefined when A has none of that ID) and the registry; the registry must exist. */
+async function readBase(config: Config, identities: Identities, clients: StepClients, steps: readonly StepName[]): Promise<TeardownBase> {
   const [cs, cr] = await Promise.all([import('../cloud/cs.js'), import('../cloud/cr.js')]);
   const { clusterId } = config.accountA;
   const { instanceId } = config.accountB;
@@ -19,17 +20,25 @@ export async function discoverBase(config: Config, identities: Identities, clien
     cr.listInstanceEndpoint(clients.B, instanceId).catch(() => []),
     cr.getInstanceVpcEndpoint(clients.B, instanceId).catch(() => undefined),
   ]);
-  if (!cluster) {
-    throw new UserError(
-      `account A (${identities.A.accountId}) has no ACK cluster ${clusterId} in ${config.accountA.region}: check --cluster-id and --region-a ` +
-        '(`aliyun cs DescribeClustersV1` lists them), and that --profile-a is the cluster owner.',
-    );
-  }
   if (!instance) {
     throw new UserError(
       `account B (${identities.B.accountId}) has no ACR instance ${instanceId} in ${config.accountB.region}: check --instance-id and --region-b, ` +
         'and that --profile-b (or --role-b) is the registry owner.',
     );
   }
-  return { steps: [...steps], identities, cluster, registry: { instance, endpoints, vpcEndpoint } };
+  return { identities, steps, cluster, registry: { instance, endpoints, vpcEndpoint } };
 }
+
+export async function discoverBase(config: Config, identities: Identities, clients: StepClients, steps: readonly StepName[]): Promise<BaseFacts> {
+  const base = await readBase(config, identities, clients, steps);
+  if (!base.cluster) {
+    throw new UserError(
+      `account A (${identities.A.accountId}) has no ACK cluster ${config.accountA.clusterId} in ${config.accountA.region}: check --cluster-id and --region-a ` +
+        '(`aliyun cs DescribeClustersV1` lists them), and that --profile-a is the cluster owner.',
+    );
+  }
+  return { ...base, cluster: base.cluster };
+}
+
+/** `destroy`'s start: a cluster deleted before destroy is no reason to keep what we made around it. */
+export const discoverTeardownBase = readBase;

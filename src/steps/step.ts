@@ -33,13 +33,20 @@ export interface StepClients {
   pollIntervalMs: number;
 }
 
+/**
+ * What `destroy` starts from: like BaseFacts, but A's cluster may be gone (deleted before destroy). What lived in
+ * it (the add-on, its ConfigMap, the test Deployment, the nodes' hosts) went with it; the rest is still ours to remove.
+ */
+export type TeardownBase = Omit<BaseFacts, 'cluster'> & { cluster?: ClusterDetail };
+
 /** What `destroy` was asked for beyond removing what carries our marker. */
 export interface TeardownOptions {
   /** --remove-addon: uninstall the credential helper add-on too (it is kept by default: others may rely on it). */
   removeAddon: boolean;
 }
 
-export interface StepModule<Facts = unknown> {
+/** `Facts`: what discover reads for plan and preflight; `TeardownFacts`: what discoverTeardown reads for destroy. */
+export interface StepModule<Facts = unknown, TeardownFacts = Facts> {
   name: StepName;
   /** Read-only calls gathering what this step needs. Runs in parallel with the other steps' discovery. */
   discover(config: Config, base: BaseFacts, clients: StepClients): Promise<Facts>;
@@ -52,7 +59,8 @@ export interface StepModule<Facts = unknown> {
    * ordered among themselves by dependsOn (`destroy` orders the steps). What the step changed but cannot prove is ours
    * is a noop action whose title says why it stays. No I/O here; a finished teardown plans no change.
    */
-  teardown?(config: Config, facts: Facts, base: BaseFacts, clients: StepClients, options: TeardownOptions): Action[];
-  /** Reads for `destroy`, when `discover`'s are not enough or would refuse a half-removed setup; defaults to discover. */
-  discoverTeardown?(config: Config, base: BaseFacts, clients: StepClients): Promise<Facts>;
+  // Property syntax, so that strictFunctionTypes checks a step really copes with the cluster being gone.
+  teardown: (config: Config, facts: TeardownFacts, base: TeardownBase, clients: StepClients, options: TeardownOptions) => Action[];
+  /** Reads for `destroy` (read-only like discover), whatever mode the config names now, and with A's cluster gone. */
+  discoverTeardown: (config: Config, base: TeardownBase, clients: StepClients) => Promise<TeardownFacts>;
 }

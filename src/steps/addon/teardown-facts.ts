@@ -6,13 +6,15 @@ import * as ram from '../../cloud/ram.js';
 import { readHelperConfig, RegistryInfoError, type RegistryEntry } from '../../kube/acr-configuration.js';
 import { roleBArn } from '../auth/role-b.js';
 import { isOurs } from '../marker.js';
-import type { BaseFacts, StepClients } from '../step.js';
+import type { StepClients, TeardownBase } from '../step.js';
 import { ADDON_NAME, type AddonFacts } from './facts.js';
 import { parseAddonConfig } from './install.js';
 import { managedConfigEntries } from './replace.js';
 
 /** Reads what the teardown plans from; never refuses a half-removed setup (no schema, no preflight facts). */
-export async function discoverAddonTeardown(config: Config, _base: BaseFacts, clients: StepClients): Promise<AddonFacts> {
+export async function discoverAddonTeardown(config: Config, base: TeardownBase, clients: StepClients): Promise<AddonFacts> {
+  // A cluster deleted before destroy took the add-on and its configuration with it.
+  if (!base.cluster) return { installed: {}, helperPods: [] };
   const clusterId = config.accountA.clusterId;
   const [managed, selfManaged] = await Promise.all([
     addons.getClusterAddonInstance(clients.A, clusterId, ADDON_NAME.managed),
@@ -48,7 +50,7 @@ export type Ownership = { ours: true; provenBy: string } | { ours: false; why: s
  * (the only role ARN apply writes into an entry), or when its AccessKey is one of the keys of our RAM user (the user
  * named in the config, whose Comments carry the marker: apply refuses any other user). Anything else is the user's.
  */
-export function entryOwnership(config: Config, base: BaseFacts, facts: Pick<AddonFacts, 'user'>, entry: RegistryEntry): Ownership {
+export function entryOwnership(config: Config, base: TeardownBase, facts: Pick<AddonFacts, 'user'>, entry: RegistryEntry): Ownership {
   const roleB = roleBArn(config, base);
   const assumed = String(entry.assumeRoleARN ?? '');
   if (assumed !== '' && assumed === roleB) return { ours: true, provenBy: `it assumes role B ${roleB}` };
@@ -68,11 +70,11 @@ export function entryOwnership(config: Config, base: BaseFacts, facts: Pick<Addo
 }
 
 /** The entries for our instance in a list, each with whether it is ours. */
-export function entriesForInstance(config: Config, base: BaseFacts, facts: Pick<AddonFacts, 'user'>, entries: readonly RegistryEntry[]): { entry: RegistryEntry; owner: Ownership }[] {
+export function entriesForInstance(config: Config, base: TeardownBase, facts: Pick<AddonFacts, 'user'>, entries: readonly RegistryEntry[]): { entry: RegistryEntry; owner: Ownership }[] {
   return entries.filter((e) => String(e.instanceId ?? '') === config.accountB.instanceId).map((entry) => ({ entry, owner: entryOwnership(config, base, facts, entry) }));
 }
 
 /** The predicate a write re-checks at apply time: our instance, and proven ours by the same facts the plan showed. */
-export function ourEntryMatcher(config: Config, base: BaseFacts, facts: Pick<AddonFacts, 'user'>): (entry: RegistryEntry) => boolean {
+export function ourEntryMatcher(config: Config, base: TeardownBase, facts: Pick<AddonFacts, 'user'>): (entry: RegistryEntry) => boolean {
   return (entry) => String(entry.instanceId ?? '') === config.accountB.instanceId && entryOwnership(config, base, facts, entry).ours;
 }

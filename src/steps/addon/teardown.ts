@@ -7,7 +7,7 @@ import * as addons from '../../cloud/cs-addons.js';
 import { HELPER_CONFIGMAP, HELPER_NAMESPACE, REGISTRY_INFO_KEY, removeHelperEntries, type RegistryEntry } from '../../kube/acr-configuration.js';
 import type { Action, ApplyContext, Detail } from '../../plan/action.js';
 import { whenClusterIdle, type WaitContext } from '../auth/cluster-wait.js';
-import type { BaseFacts, StepClients, TeardownOptions } from '../step.js';
+import type { StepClients, TeardownBase, TeardownOptions } from '../step.js';
 import { entryDetail } from './entry.js';
 import { ADDON_NAME, type AddonFacts } from './facts.js';
 import { parseAddonConfig, waitAddonActive, type AddonConfig } from './install.js';
@@ -89,7 +89,7 @@ async function removeManagedEntry(w: WaitContext, match: (e: RegistryEntry) => b
   return { removed: removed.map(entryLabel) };
 }
 
-function managedPlace(config: Config, base: BaseFacts, facts: AddonFacts, w: (ctx: ApplyContext) => WaitContext): Action[] {
+function managedPlace(config: Config, base: TeardownBase, facts: AddonFacts, w: (ctx: ApplyContext) => WaitContext): Action[] {
   const installed = facts.installed.managed;
   if (!installed || installed.state === 'deleting') return [];
   const where = `add-on ${ADDON_NAME.managed} (managed)`;
@@ -104,7 +104,7 @@ function managedPlace(config: Config, base: BaseFacts, facts: AddonFacts, w: (ct
   return entryActions(config, place, entriesForInstance(config, base, facts, entries));
 }
 
-function configMapPlace(config: Config, base: BaseFacts, facts: AddonFacts, clients: StepClients): Action[] {
+function configMapPlace(config: Config, base: TeardownBase, facts: AddonFacts, clients: StepClients): Action[] {
   if (facts.helperConfigError) {
     return [{ id: 'addon.destroy.config-entry', step: 'addon', account: 'A', change: 'noop', title: `Keep ${CONFIGMAP} as it is (${facts.helperConfigError}: take this instance's entry out by hand)` }];
   }
@@ -169,7 +169,7 @@ function addonActions(config: Config, facts: AddonFacts, options: TeardownOption
   return actions;
 }
 
-export function addonTeardown(config: Config, facts: AddonFacts, base: BaseFacts, clients: StepClients, options: TeardownOptions): Action[] {
+export function addonTeardown(config: Config, facts: AddonFacts, base: TeardownBase, clients: StepClients, options: TeardownOptions): Action[] {
   const w = (ctx: ApplyContext): WaitContext => ({ acct: clients.A, clusterId: config.accountA.clusterId, intervalMs: clients.pollIntervalMs, ctx });
   const entries = [...managedPlace(config, base, facts, w), ...configMapPlace(config, base, facts, clients)];
   const entryIds = entries.filter((a) => a.change !== 'noop').map((a) => a.id);

@@ -22,7 +22,7 @@ export function pullPolicyAction(config: Config, facts: AuthFacts, base: BaseFac
 }
 
 /** ARN of role B, whether or not it exists yet. */
-export const roleBArn = (config: Config, base: BaseFacts): string => roleArn(base.identities.B.accountId, config.auth.roleBName);
+export const roleBArn = (config: Config, base: Pick<BaseFacts, 'identities'>): string => roleArn(base.identities.B.accountId, config.auth.roleBName);
 
 /** `auth.role-b` and `auth.role-b-policy`: role B trusting `principalArn`, with the pull policy attached. */
 export function roleBActions(config: Config, facts: AuthFacts, clients: StepClients, principalArn: string, dependsOn: string[] = []): Action[] {

@@ -5,7 +5,7 @@ import type { Config } from '../../config/schema.js';
 import * as ram from '../../cloud/ram.js';
 import type { AccountClient } from '../../cloud/session.js';
 import { isOurs } from '../marker.js';
-import type { BaseFacts, StepClients } from '../step.js';
+import type { StepClients, TeardownBase } from '../step.js';
 import { policyState, roleState, type AuthFacts, type UserState } from './facts.js';
 import { assumePolicyName } from './names.js';
 import type { PolicyState } from './ram-actions.js';
@@ -25,9 +25,10 @@ async function ourUserState(acct: AccountClient, name: string): Promise<UserStat
   return { user, attached, keys };
 }
 
-export async function discoverAuthTeardown(config: Config, base: BaseFacts, clients: StepClients): Promise<AuthFacts> {
+export async function discoverAuthTeardown(config: Config, base: TeardownBase, clients: StepClients): Promise<AuthFacts> {
   const { A, B } = clients;
-  const workerName = base.cluster.workerRamRoleName;
+  // A cluster deleted before destroy leaves no worker role name: our policy is still found wherever it is attached.
+  const workerName = base.cluster?.workerRamRoleName ?? '';
   const [pullPolicy, assumePolicy, roleA, roleB, worker, user] = await Promise.all([
     ourPolicyState(B, config.auth.policyName),
     ourPolicyState(A, assumePolicyName(config)),

@@ -8,7 +8,7 @@ import type { PolicyStatement } from '../../cloud/ram.js';
 import type { Account, Action } from '../../plan/action.js';
 import type { AccountClient } from '../../cloud/session.js';
 import { isOurs, MARKER } from '../marker.js';
-import type { BaseFacts, StepClients } from '../step.js';
+import type { StepClients, TeardownBase } from '../step.js';
 import { hasStatement, trustRamStatement, withoutStatements } from './documents.js';
 import type { AuthFacts } from './facts.js';
 import { assumePolicyName, roleArn, SYSTEM_ASSUME_POLICY } from './names.js';
@@ -74,7 +74,7 @@ const attachedTo = (role: RoleState | undefined, policyName: string, policyType:
   Boolean(role?.attached.some((p) => p.policyName.toLowerCase() === policyName.toLowerCase() && p.policyType === policyType));
 
 /** Account A: RRSA and the worker role (kept), the assume policy, role A. */
-function assumeSide(config: Config, facts: AuthFacts, base: BaseFacts, clients: StepClients, trustedByB: boolean): Action[] {
+function assumeSide(config: Config, facts: AuthFacts, base: TeardownBase, clients: StepClients, trustedByB: boolean): Action[] {
   const actions: Action[] = [];
   const clusterId = config.accountA.clusterId;
   const roleA = facts.roleA;
@@ -89,7 +89,7 @@ function assumeSide(config: Config, facts: AuthFacts, base: BaseFacts, clients: 
     knownAttachments: [roleA, worker].filter((r) => r?.role && attachedTo(r, policyName, 'Custom')).map((r) => ({ kind: 'role' as const, name: r!.role!.roleName })),
     noteFor: (kind, name) => (kind === 'role' && worker?.name && name.toLowerCase() === worker.name.toLowerCase() ? "the role stays: it is the cluster's worker role" : undefined),
   });
-  if (base.cluster.rrsa.enabled && (config.auth.mode === 'rrsa' || roleA?.role)) {
+  if (base.cluster?.rrsa.enabled && (config.auth.mode === 'rrsa' || roleA?.role)) {
     actions.push(keep('auth.destroy.rrsa', 'A', `Keep RRSA on cluster ${clusterId} (other workloads may use it; the OIDC provider ACK made with it stays too)`));
   }
   if (worker?.role) {
@@ -111,18 +111,18 @@ function assumeSide(config: Config, facts: AuthFacts, base: BaseFacts, clients: 
 }
 
 /** The trust statements our planners merge into role B: role A's (rrsa) and the worker role's (worker-role). */
-function ourTrustStatements(config: Config, facts: AuthFacts, base: BaseFacts): PolicyStatement[] {
+function ourTrustStatements(config: Config, facts: AuthFacts, base: TeardownBase): PolicyStatement[] {
   const accountA = base.identities.A.accountId;
   const arns = new Set([roleArn(accountA, config.auth.roleAName)]);
   if (facts.roleA?.role?.arn) arns.add(facts.roleA.role.arn);
-  const workerName = facts.workerRole?.name || base.cluster.workerRamRoleName;
+  const workerName = facts.workerRole?.name || base.cluster?.workerRamRoleName;
   if (workerName) arns.add(roleArn(accountA, workerName));
   if (facts.workerRole?.role?.arn) arns.add(facts.workerRole.role.arn);
   return [...arns].map(trustRamStatement);
 }
 
 /** Account B: the pull policy, role B (deleted, or our statement taken out of it), the RAM user and its keys. */
-function pullSide(config: Config, facts: AuthFacts, base: BaseFacts, clients: StepClients): Action[] {
+function pullSide(config: Config, facts: AuthFacts, base: TeardownBase, clients: StepClients): Action[] {
   const roleB = facts.roleB?.role;
   const user = facts.user;
   const policyName = config.auth.policyName;
@@ -162,7 +162,7 @@ function pullSide(config: Config, facts: AuthFacts, base: BaseFacts, clients: St
 }
 
 /** Role B made by the user, our trust merged into it: only our statement comes out; the role stays. */
-function roleBNotOurs(config: Config, facts: AuthFacts, base: BaseFacts, clients: StepClients, name: string): Action {
+function roleBNotOurs(config: Config, facts: AuthFacts, base: TeardownBase, clients: StepClients, name: string): Action {
   const role = facts.roleB!.role!;
   const statements = ourTrustStatements(config, facts, base);
   const removes = statements.filter((s) => hasStatement(role.assumeRolePolicy, s));
@@ -174,9 +174,9 @@ function roleBNotOurs(config: Config, facts: AuthFacts, base: BaseFacts, clients
   return removeTrustAction({ id: 'auth.destroy.role-b', account: 'B', acct: clients.B, name, statements, removes });
 }
 
-export function authTeardown(config: Config, facts: AuthFacts, base: BaseFacts, clients: StepClients): Action[] {
+export function authTeardown(config: Config, facts: AuthFacts, base: TeardownBase, clients: StepClients): Action[] {
   const roleB = facts.roleB?.role;
-  const workerName = facts.workerRole?.name || base.cluster.workerRamRoleName;
+  const workerName = facts.workerRole?.name || base.cluster?.workerRamRoleName;
   const workerTrusted = Boolean(roleB && workerName && hasStatement(roleB.assumeRolePolicy, trustRamStatement(facts.workerRole?.role?.arn || roleArn(base.identities.A.accountId, workerName))));
   return [...assumeSide(config, facts, base, clients, workerTrusted), ...pullSide(config, facts, base, clients)];
 }

@@ -7,7 +7,7 @@ import type { Action } from '../../plan/action.js';
 import { fieldChange } from '../../plan/action.js';
 import { MARKER, isOurs } from '../marker.js';
 import { known, later, read, show, withDeps, type Ref } from '../network/refs.js';
-import type { DnsFacts, ZoneFacts } from './facts.js';
+import { vpcOfA, type DnsFacts, type ZoneFacts } from './facts.js';
 
 export const ZONE_ACTION = 'dns.zone';
 const TTL_SECONDS = 60;
@@ -95,20 +95,21 @@ export function planPrivateZone(f: DnsFacts, A: AccountClient, ip: Ref): Action[
     ),
   );
 
-  const bound = zone?.info.bindVpcs.some((v) => v.vpcId === f.vpcA) ?? false;
+  const vpcA = vpcOfA(f);
+  const bound = zone?.info.bindVpcs.some((v) => v.vpcId === vpcA) ?? false;
   actions.push(
     withDeps(
       {
         ...base,
         id: 'dns.zone-binding',
         change: bound ? 'noop' : zone ? 'update' : 'create',
-        title: `Bind the zone to A's VPC ${f.vpcA}`,
-        detail: { zone: show(zoneId), vpc: f.vpcA, region: f.regionA, ...(zone && zone.info.bindVpcs.length > 0 ? { keeps: zone.info.bindVpcs.map((v) => v.vpcId) } : {}) },
+        title: `Bind the zone to A's VPC ${vpcA}`,
+        detail: { zone: show(zoneId), vpc: vpcA, region: f.regionA, ...(zone && zone.info.bindVpcs.length > 0 ? { keeps: zone.info.bindVpcs.map((v) => v.vpcId) } : {}) },
         dependsOn: [ZONE_ACTION],
         async apply(ctx) {
           const pvtz = await import('../../cloud/pvtz.js');
           // Merge: BindZoneVpc replaces the whole list, so the current bindings are sent along with A's VPC.
-          await pvtz.addZoneVpcBinding(A, read(ctx, zoneId), { vpcId: f.vpcA, regionId: f.regionA });
+          await pvtz.addZoneVpcBinding(A, read(ctx, zoneId), { vpcId: vpcA, regionId: f.regionA });
         },
       },
       zoneId,

@@ -27,7 +27,7 @@ async function routeTablesOf(acct: AccountClient, vpcId: string, vSwitches: read
 }
 
 /** A's cluster VPC, the vSwitches its nodes use (node pools and control plane), and their route tables. */
-export async function discoverCluster(base: BaseFacts, A: AccountClient): Promise<ClusterNetwork> {
+export async function discoverCluster(base: Pick<BaseFacts, 'cluster'>, A: AccountClient): Promise<ClusterNetwork> {
   const [vpc, cs] = await Promise.all([import('../../cloud/vpc.js'), import('../../cloud/cs.js')]);
   const vpcId = base.cluster.vpcId;
   const [attribute, pools, vSwitches] = await Promise.all([

@@ -115,7 +115,8 @@ export interface PublicFacts {
   egress: EgressPath[];
 }
 
-export interface NetworkFacts {
+/** Who and where: what both `discover` and `discoverTeardown` report. */
+export interface NetworkScope {
   mode: NetworkMode;
   accountA: string;
   accountB: string;
@@ -126,13 +127,15 @@ export interface NetworkFacts {
   enterprise: boolean;
   registryVpcDomain: string;
   registryInternetDomain: string;
+}
+
+/** `discover`'s facts (apply, plan, doctor): the cluster exists. */
+export interface NetworkFacts extends NetworkScope {
   cluster: ClusterNetwork;
   registry?: RegistrySide;
   peering?: PeeringFacts;
   cen?: CenFacts;
   public?: PublicFacts;
-  /** `destroy` only: what discovery found of ours (and around it), whatever the mode. */
-  teardown?: NetworkTeardownFacts;
   /** Problems found while discovering (e.g. no way to choose B's VPC); preflight reports them. */
   problems: string[];
 }
@@ -140,7 +143,13 @@ export interface NetworkFacts {
 
 // ---- destroy ----
 
-/** A route table of A's cluster VPC or of one of B's VPCs, with every entry. */
+/** `discoverTeardown`'s facts (destroy): no cluster network, as A's cluster may be gone. */
+export interface NetworkDestroyFacts extends NetworkScope {
+  /** What discovery found of ours (and around it), whatever the mode. */
+  teardown: NetworkTeardownFacts;
+}
+
+/** A route table of A's VPC (the cluster's, or one proven ours when the cluster is gone) or of one of B's VPCs, with every entry. */
 export interface TeardownTable {
   account: 'A' | 'B';
   vpcId: string;
@@ -170,9 +179,12 @@ export interface TeardownCen {
 }
 
 export interface NetworkTeardownFacts {
-  /** Every route table of A's cluster VPC and of B's VPCs involved (linked to the registry, peered, attached). */
+  /**
+   * Every route table of A's VPC (the cluster's; with the cluster gone, those our peering or our attachments join)
+   * and of B's VPCs involved (linked to the registry, peered, attached).
+   */
   tables: TeardownTable[];
-  /** Connections between A's cluster VPC and a VPC of B (ours and not). */
+  /** Connections between A's VPCs and a VPC of B (ours and not). */
   peerings: VpcPeerConnection[];
   cens: TeardownCen[];
   /** The registry's links to B's VPCs. */

@@ -1,11 +1,11 @@
 // The network step (seed "Step 1: Configure network connectivity"): public endpoint, VPC peering or CEN.
 import type { Config } from '../../config/schema.js';
 import type { Action } from '../../plan/action.js';
-import type { BaseFacts, StepClients, StepModule } from '../step.js';
+import type { BaseFacts, StepClients, StepModule, TeardownBase } from '../step.js';
 import { planAddresses, RESOLVE_ACTION } from './addresses.js';
 import { planCen } from './cen.js';
 import { discoverNetwork } from './discover.js';
-import type { NetworkFacts } from './facts.js';
+import type { NetworkDestroyFacts, NetworkFacts } from './facts.js';
 import { planRegistryLink } from './link.js';
 import { planPeering } from './peering.js';
 import { preflightNetwork } from './preflight.js';
@@ -40,14 +40,14 @@ export function planNetwork(config: Config, f: NetworkFacts, clients: StepClient
   return gateOn(addresses.action, actions);
 }
 
-export const step: StepModule<NetworkFacts> = {
+export const step: StepModule<NetworkFacts, NetworkDestroyFacts> = {
   name: 'network',
   discover: (config: Config, base: BaseFacts, clients: StepClients) => discoverNetwork(config, base, clients),
   preflight: (config: Config, facts: NetworkFacts) => preflightNetwork(config, facts),
   plan: (config: Config, facts: NetworkFacts, _base: BaseFacts, clients: StepClients) => planNetwork(config, facts, clients),
-  // Whatever mode the config names now: what an earlier mode made goes too.
-  discoverTeardown: (config: Config, base: BaseFacts, clients: StepClients) => discoverNetworkTeardown(config, base, clients),
-  teardown: (_config: Config, facts: NetworkFacts, _base: BaseFacts, clients: StepClients) => planNetworkTeardown(facts, clients),
+  // Whatever mode the config names now: what an earlier mode made goes too; A's cluster may be gone.
+  discoverTeardown: (config: Config, base: TeardownBase, clients: StepClients) => discoverNetworkTeardown(config, base, clients),
+  teardown: (_config: Config, facts: NetworkDestroyFacts, _base: TeardownBase, clients: StepClients) => planNetworkTeardown(facts, clients),
 };
 
 export { RESOLVE_ACTION };

@@ -43,13 +43,13 @@ export async function chooseRegistryVpc(config: Config, base: BaseFacts, B: Acco
 }
 
 /** The registry's VPC domain (`<name>-registry-vpc.<region>.cr.aliyuncs.com`), from the instance's endpoints. */
-export function registryVpcDomain(base: BaseFacts): string {
+export function registryVpcDomain(base: Pick<BaseFacts, 'registry'>): string {
   const fromVpc = base.registry.vpcEndpoint?.domains[0];
   const fromList = base.registry.endpoints.find((e) => e.type === 'VPC')?.domains[0]?.domain;
   return fromVpc ?? fromList ?? '';
 }
 
 /** The registry's Internet domain (`<name>-registry.<region>.cr.aliyuncs.com`). */
-export function registryInternetDomain(base: BaseFacts): string {
+export function registryInternetDomain(base: Pick<BaseFacts, 'registry'>): string {
   return base.registry.endpoints.find((e) => e.type === 'Internet')?.domains[0]?.domain ?? '';
 }

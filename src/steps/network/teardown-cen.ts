@@ -7,7 +7,7 @@
 import type { Action } from '../../plan/action.js';
 import { isOurs } from '../marker.js';
 import type { StepClients } from '../step.js';
-import type { NetworkFacts, TeardownCen } from './facts.js';
+import type { NetworkDestroyFacts, TeardownCen } from './facts.js';
 import { removeAttachment, removeCen, removeRouter, removeTrRoute, revokeGrant, type AttachmentTarget } from './teardown-apply.js';
 import { hopsTo, userRoutesTo, type PlannedRoute } from './teardown-routes.js';
 
@@ -36,8 +36,8 @@ function attachmentsOf(c: TeardownCen): Attachment[] {
   return [...out.values()];
 }
 
-function planOneCen(f: NetworkFacts, c: TeardownCen, clients: StepClients, vpcRoutes: PlannedRoute[]): Action[] {
-  const t = f.teardown!;
+function planOneCen(f: NetworkDestroyFacts, c: TeardownCen, clients: StepClients, vpcRoutes: PlannedRoute[]): Action[] {
+  const t = f.teardown;
   const cenId = c.cen.cenId;
   const ourCen = isOurs(c.cen.description);
   const actions: Action[] = [];
@@ -160,6 +160,6 @@ function planOneCen(f: NetworkFacts, c: TeardownCen, clients: StepClients, vpcRo
   return actions;
 }
 
-export function planCenTeardown(f: NetworkFacts, clients: StepClients, vpcRoutes: PlannedRoute[]): Action[] {
-  return f.teardown!.cens.flatMap((c) => planOneCen(f, c, clients, vpcRoutes));
+export function planCenTeardown(f: NetworkDestroyFacts, clients: StepClients, vpcRoutes: PlannedRoute[]): Action[] {
+  return f.teardown.cens.flatMap((c) => planOneCen(f, c, clients, vpcRoutes));
 }

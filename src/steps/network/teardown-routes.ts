@@ -1,6 +1,6 @@
 // `destroy`, VPC routes: ours (a custom route whose description carries the marker) in every route table of A's
-// cluster VPC and of B's VPCs, one chain per table; the user's routes stay, and hold the peering or attachment
-// they use in place.
+// VPC (the cluster's, or the one our peering or attachments join) and of B's VPCs, one chain per table; the user's
+// routes stay, and hold the peering or attachment they use in place.
 import type { RouteEntry } from '../../cloud/vpc.js';
 import type { Action } from '../../plan/action.js';
 import { isOurs } from '../marker.js';

@@ -1,5 +1,5 @@
 // `destroy` for the network step: removes exactly what carries our marker, whatever mode the config names now —
-// VPC routes in A's cluster VPC and B's VPCs, our VPC peering, our CEN pieces (teardown-cen.ts), our entries on
+// VPC routes in A's VPC and B's VPCs, our VPC peering, our CEN pieces (teardown-cen.ts), our entries on
 // the registry's Internet ACL — and shows as kept, with the reason, what the setup changed but cannot prove is
 // ours or others may rely on. Pure: the writes are in teardown-apply.ts.
 //
@@ -8,7 +8,7 @@
 import type { Action } from '../../plan/action.js';
 import { isOurs } from '../marker.js';
 import type { StepClients } from '../step.js';
-import { NAMES, type NetworkFacts } from './facts.js';
+import { NAMES, type NetworkDestroyFacts } from './facts.js';
 import { removeAclEntry, removePeering } from './teardown-apply.js';
 import { planCenTeardown } from './teardown-cen.js';
 import { hopsTo, planRoutes, userRoutesTo, type PlannedRoute } from './teardown-routes.js';
@@ -16,8 +16,8 @@ import { hopsTo, planRoutes, userRoutesTo, type PlannedRoute } from './teardown-
 const base = { step: 'network' as const };
 
 /** Our VPC peering (name and marker), after the routes that use it; the user's stay. */
-function planPeerings(f: NetworkFacts, clients: StepClients, routes: PlannedRoute[]): Action[] {
-  const t = f.teardown!;
+function planPeerings(f: NetworkDestroyFacts, clients: StepClients, routes: PlannedRoute[]): Action[] {
+  const t = f.teardown;
   return t.peerings.map((p): Action => {
     const id = `network.destroy.peering.${p.instanceId}`;
     const account = p.ownerId === f.accountB ? 'B' : 'A';
@@ -51,8 +51,8 @@ function planPeerings(f: NetworkFacts, clients: StepClients, routes: PlannedRout
 }
 
 /** Our ACL entries on the Internet endpoint; the endpoint stays on, and so do the registry's VPC links. */
-function planRegistrySide(f: NetworkFacts, clients: StepClients): Action[] {
-  const t = f.teardown!;
+function planRegistrySide(f: NetworkDestroyFacts, clients: StepClients): Action[] {
+  const t = f.teardown;
   const actions: Action[] = [];
   const b = { ...base, account: 'B' as const };
   const ours = (t.internet?.aclEntries ?? []).filter((a) => isOurs(a.comment));
@@ -88,8 +88,7 @@ function planRegistrySide(f: NetworkFacts, clients: StepClients): Action[] {
   return actions;
 }
 
-export function planNetworkTeardown(f: NetworkFacts, clients: StepClients): Action[] {
-  if (!f.teardown) throw new Error('internal: the network teardown needs the facts of discoverTeardown');
+export function planNetworkTeardown(f: NetworkDestroyFacts, clients: StepClients): Action[] {
   const { actions: routeActions, routes } = planRoutes(f.teardown, clients);
   return [...routeActions, ...planPeerings(f, clients, routes), ...planCenTeardown(f, clients, routes), ...planRegistrySide(f, clients)];
 }

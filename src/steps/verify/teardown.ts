@@ -4,7 +4,7 @@ import type { Config } from '../../config/schema.js';
 import { deleteDeployment, readDeployment, workloadClient, type DeploymentInfo } from '../../kube/workloads.js';
 import type { Action, ApplyContext } from '../../plan/action.js';
 import { waitFor } from '../../plan/wait.js';
-import type { BaseFacts, StepClients } from '../step.js';
+import type { StepClients, TeardownBase } from '../step.js';
 import type { VerifyFacts } from './index.js';
 import { VERIFY_DEPLOYMENT, VERIFY_LABELS } from './pull.js';
 
@@ -17,13 +17,15 @@ export function isVerifyDeployment(d: DeploymentInfo | undefined): boolean {
 }
 
 /** Reads only what `destroy` needs: the test Deployment in the configured namespace, if there is one. */
-export async function discoverVerifyTeardown(config: Config, _base: BaseFacts, clients: StepClients): Promise<VerifyFacts> {
+export async function discoverVerifyTeardown(config: Config, base: TeardownBase, clients: StepClients): Promise<VerifyFacts> {
+  // A cluster deleted before destroy took the Deployment with it.
+  if (!base.cluster) return { domain: '' };
   const client = await workloadClient(await clients.kubeconfig());
   const deployment = await readDeployment(client, config.verify.namespace, VERIFY_DEPLOYMENT);
   return { domain: '', deployment };
 }
 
-export function verifyTeardown(config: Config, facts: VerifyFacts, _base: BaseFacts, clients: StepClients): Action[] {
+export function verifyTeardown(config: Config, facts: VerifyFacts, _base: TeardownBase, clients: StepClients): Action[] {
   const d = facts.deployment;
   if (!d) return [];
   const where = `${d.namespace}/${d.name}`;
