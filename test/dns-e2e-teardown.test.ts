@@ -62,6 +62,19 @@ async function assertSecondDestroyIsNoop(run: Run, network: string, dns: string)
   assert.equal(snapshot(loadWorld(run)), before);
 }
 
+/** A fresh default world where the user has a zone of their own (corp.example.com, one record) bound to A's VPC. */
+async function runWithUserZone(): Promise<{ run: Run; f: Record<string, string | string[]>; corp: { zoneId: string } }> {
+  const run = freshRun();
+  const sandbox = await startSandbox({ dir: run.state, scenario: 'default' });
+  const f = sandbox.meta.facts;
+  const A = cloudFor(sandbox).account('A');
+  const corp = await pvtz.addZone(A, { zoneName: 'corp.example.com' });
+  await pvtz.addZoneRecord(A, { zoneId: corp.zoneId, rr: 'www', value: '10.1.2.3' });
+  await pvtz.bindZoneVpc(A, corp.zoneId, [{ vpcId: String(f.vpcA), regionId: String(f.regionA) }]);
+  await sandbox.close();
+  return { run, f, corp };
+}
+
 describe('destroy --step dns (sandbox, built CLI)', { timeout: 300_000 }, () => {
   it("hosts applied over PrivateZone, configured back to PrivateZone: both of ours go; the user's zone, records, user data and hosts lines stay byte for byte", async () => {
     const run = freshRun();
@@ -128,14 +141,7 @@ describe('destroy --step dns (sandbox, built CLI)', { timeout: 300_000 }, () => 
   });
 
   it('PrivateZone applied, configured as hosts: our zone is unbound and deleted; the user\'s zone stays', async () => {
-    const run = freshRun();
-    const sandbox = await startSandbox({ dir: run.state, scenario: 'default' });
-    const f = sandbox.meta.facts;
-    const A = cloudFor(sandbox).account('A');
-    const corp = await pvtz.addZone(A, { zoneName: 'corp.example.com' });
-    await pvtz.addZoneRecord(A, { zoneId: corp.zoneId, rr: 'www', value: '10.1.2.3' });
-    await pvtz.bindZoneVpc(A, corp.zoneId, [{ vpcId: String(f.vpcA), regionId: String(f.regionA) }]);
-    await sandbox.close();
+    const { run, corp } = await runWithUserZone();
     const userHosts = hostsOf(loadWorld(run));
 
     await applyAndReplan(run, 'peering', 'privatezone', 'default');
@@ -161,14 +167,7 @@ describe('destroy --step dns (sandbox, built CLI)', { timeout: 300_000 }, () => 
   });
 
   it("A's cluster deleted after apply: our zone is still found, unbound from the VPC it was bound to and deleted; the user's zone stays", async () => {
-    const run = freshRun();
-    const sandbox = await startSandbox({ dir: run.state, scenario: 'default' });
-    const f = sandbox.meta.facts;
-    const A = cloudFor(sandbox).account('A');
-    const corp = await pvtz.addZone(A, { zoneName: 'corp.example.com' });
-    await pvtz.addZoneRecord(A, { zoneId: corp.zoneId, rr: 'www', value: '10.1.2.3' });
-    await pvtz.bindZoneVpc(A, corp.zoneId, [{ vpcId: String(f.vpcA), regionId: String(f.regionA) }]);
-    await sandbox.close();
+    const { run, f, corp } = await runWithUserZone();
 
     await applyAndReplan(run, 'peering', 'privatezone', 'default');
     const applied = loadWorld(run);

@@ -5,9 +5,8 @@ import type { Identities } from '../cloud/identity.js';
 import { describeError, UserError } from '../errors.js';
 import type { BaseFacts, StepClients, TeardownBase } from './step.js';
 
-/** `steps`: the steps the caller runs together (BaseFacts.steps). */
-/** The cluster (undefined when A has none of that ID) and the registry; the registry must exist. */
-async function readBase(config: Config, identities: Identities, clients: StepClients, steps: readonly StepName[]): Promise<TeardownBase> {
+/** The cluster and the registry instance, each undefined when its account has none of that ID. */
+async function readBase(config: Config, clients: StepClients) {
   const [cs, cr] = await Promise.all([import('../cloud/cs.js'), import('../cloud/cr.js')]);
   const { clusterId } = config.accountA;
   const { instanceId } = config.accountB;
@@ -20,25 +19,32 @@ async function readBase(config: Config, identities: Identities, clients: StepCli
     cr.listInstanceEndpoint(clients.B, instanceId).catch(() => []),
     cr.getInstanceVpcEndpoint(clients.B, instanceId).catch(() => undefined),
   ]);
-  if (!instance) {
-    throw new UserError(
-      `account B (${identities.B.accountId}) has no ACR instance ${instanceId} in ${config.accountB.region}: check --instance-id and --region-b, ` +
-        'and that --profile-b (or --role-b) is the registry owner.',
-    );
-  }
-  return { identities, steps, cluster, registry: { instance, endpoints, vpcEndpoint } };
+  return { cluster, instance, registry: { endpoints, vpcEndpoint } };
 }
 
+function noInstance(config: Config, identities: Identities): UserError {
+  return new UserError(
+    `account B (${identities.B.accountId}) has no ACR instance ${config.accountB.instanceId} in ${config.accountB.region}: check --instance-id and --region-b, ` +
+      'and that --profile-b (or --role-b) is the registry owner.',
+  );
+}
+
+/** `steps`: the steps the caller runs together (BaseFacts.steps). */
 export async function discoverBase(config: Config, identities: Identities, clients: StepClients, steps: readonly StepName[]): Promise<BaseFacts> {
-  const base = await readBase(config, identities, clients, steps);
-  if (!base.cluster) {
+  const { cluster, instance, registry } = await readBase(config, clients);
+  if (!cluster) {
     throw new UserError(
       `account A (${identities.A.accountId}) has no ACK cluster ${config.accountA.clusterId} in ${config.accountA.region}: check --cluster-id and --region-a ` +
         '(`aliyun cs DescribeClustersV1` lists them), and that --profile-a is the cluster owner.',
     );
   }
-  return { ...base, cluster: base.cluster };
+  if (!instance) throw noInstance(config, identities);
+  return { identities, steps, cluster, registry: { instance, ...registry } };
 }
 
-/** `destroy`'s start: a cluster deleted before destroy is no reason to keep what we made around it. */
-export const discoverTeardownBase = readBase;
+/** `destroy`'s start: a cluster deleted before destroy is no reason to keep what we made around it (the registry must be there). */
+export async function discoverTeardownBase(config: Config, identities: Identities, clients: StepClients, steps: readonly StepName[]): Promise<TeardownBase> {
+  const { cluster, instance, registry } = await readBase(config, clients);
+  if (!instance) throw noInstance(config, identities);
+  return { identities, steps, cluster, registry: { instance, ...registry } };
+}
