@@ -16,7 +16,7 @@ import { sandboxMeta } from '../src/sandbox/scenarios.js';
 import { World, type WorldData } from '../src/sandbox/world.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { cloudFor, until } from './helpers/sandbox-network.js';
-import { markedPaths, unexplained, worldDiff, type Difference } from './helpers/world-diff.js';
+import { HISTORY, markedPaths, notHistory, unexplained, worldDiff, type Difference } from './helpers/world-diff.js';
 import { deleteCluster } from './helpers/world-edits.js';
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
@@ -28,21 +28,6 @@ const cli = (state: string, command: string, args: string[], env?: NodeJS.Proces
 
 const ok = (r: CliResult, what: string) => assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr.slice(-2000)}`);
 
-/** What changes in any world by being used: the clock, ID counters, call history, sessions, events, task records. */
-const HISTORY = [
-  /^(nowMs|seq)$/,
-  /^accounts\.\d+\.slices\.cs\.tasks\b/,
-  /^accounts\.\d+\.slices\.cs\.clusters\.\w+\.(updated|logs|kubeTokens)$/,
-  /^accounts\.\d+\.slices\.cs\.clusters\.\w+\.nodePools\.\w+\.updated$/,
-  /^accounts\.\d+\.slices\.ecs\.invocations\b/,
-  /^accounts\.\d+\.slices\.ecs\.commands\b/,
-  /^shared\.(sts|oidc-idp)\b/,
-  /^shared\.pvtz\.nextRecordId$/,
-  /^shared\.network\b/,
-  /^shared\.kube\.clusters\.\w+\.(rv|podIpSeq)$/,
-  /^shared\.kube\.clusters\.\w+\.objects\.events\b/,
-  /^shared\.kube\.clusters\.\w+\.objects\.\w+\.[^.]+\.metadata\.resourceVersion$/,
-];
 
 /** Kept on purpose, and said so in destroy's plan: RRSA (with the OIDC provider ACK made), the registry's VPC link. */
 const KEPT = [
@@ -50,9 +35,6 @@ const KEPT = [
   /^accounts\.\d+\.slices\.ims\.oidcProviders\b/,
   /^accounts\.\d+\.slices\.cr\.instances\.[\w-]+\.(modifiedAtMs|modules\.Registry\.linkedVpcs)$/,
 ];
-
-/** Paths that are history (call records, sessions) and may mention our names without being a resource. */
-const notHistory = (path: string) => !HISTORY.some((re) => re.test(path));
 
 const show = (diffs: Difference[]) => diffs.map((d) => `${d.kind} ${d.path}`).join('\n');
 

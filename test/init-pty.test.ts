@@ -19,6 +19,7 @@ import { recordsOf, zonesBoundTo } from '../src/sandbox/state/pvtz.js';
 import { findRole } from '../src/sandbox/state/ram.js';
 import { World } from '../src/sandbox/world.js';
 import { BIN, runCli } from './helpers/cli.js';
+import { markedPaths, notHistory } from './helpers/world-diff.js';
 
 const DOWN = '\x1b[B';
 const ENTER = '\r';
@@ -272,6 +273,27 @@ describe('init in a terminal (sandbox)', () => {
     assert.match(doctor.stdout, new RegExp(`^${lines.length} ok, 0 warn, 0 fail$`, 'm'));
     assert.match(doctor.stdout, /VPC peering: .*pcc-\w+ \(Activated\)\s+in place/);
     assert.match(doctor.stdout, /DNS record: A record @ -> 172\.16\.\d+\.\d+ in /);
+
+    // destroy, from the same saved file, asks once: "no" changes nothing, "yes" removes what carries our marker.
+    const marked = () => markedPaths(World.load(join(stateDir, 'state.json')).data).filter(notHistory);
+    const before = marked().length;
+    const declined = await session(['--sandbox-state', stateDir, 'destroy', '--sandbox'], cwd, async (t) => {
+      await t.waitFor(/\? Make these \d+ changes \(\d+ removals\)\? This cannot be undone\./, 30_000);
+      await t.settle();
+      t.press('n' + ENTER);
+      await t.waitFor(/Nothing was changed\./);
+    });
+    assert.equal(declined.code, 1, declined.screen.slice(-800));
+    assert.equal(marked().length, before, 'declined: everything still there');
+    const confirmed = await session(['--sandbox-state', stateDir, 'destroy', '--sandbox'], cwd, async (t) => {
+      await t.waitFor(/= Keep RRSA on cluster/, 30_000);
+      await t.waitFor(/\? Make these \d+ changes/);
+      await t.settle();
+      t.press('y' + ENTER);
+      await t.waitFor(/Destroy complete: \d+ actions done\./, 60_000);
+    });
+    assert.equal(confirmed.code, 0, confirmed.screen.slice(-800));
+    assert.deepEqual(marked(), [], 'nothing with our marker left');
   });
 
   it('Ctrl-C midway exits 130 with nothing written: no config file, no write call, the world unchanged', async () => {

@@ -41,3 +41,22 @@ export function markedPaths(data: unknown, path = ''): string[] {
   const own = data['managed-by'] === NAME_PREFIX || tag ? [path] : [];
   return [...own, ...Object.entries(data).flatMap(([k, v]) => [...(k.startsWith(`${NAME_PREFIX}-`) ? [`${path}.${k}`] : []), ...markedPaths(v, path ? `${path}.${k}` : k)])];
 }
+
+/** What changes in any world by being used: the clock, ID counters, call history, sessions, events, task records. */
+export const HISTORY: readonly RegExp[] = [
+  /^(nowMs|seq)$/,
+  /^accounts\.\d+\.slices\.cs\.tasks\b/,
+  /^accounts\.\d+\.slices\.cs\.clusters\.\w+\.(updated|logs|kubeTokens)$/,
+  /^accounts\.\d+\.slices\.cs\.clusters\.\w+\.nodePools\.\w+\.updated$/,
+  /^accounts\.\d+\.slices\.ecs\.invocations\b/,
+  /^accounts\.\d+\.slices\.ecs\.commands\b/,
+  /^shared\.(sts|oidc-idp)\b/,
+  /^shared\.pvtz\.nextRecordId$/,
+  /^shared\.network\b/,
+  /^shared\.kube\.clusters\.\w+\.(rv|podIpSeq)$/,
+  /^shared\.kube\.clusters\.\w+\.objects\.events\b/,
+  /^shared\.kube\.clusters\.\w+\.objects\.\w+\.[^.]+\.metadata\.resourceVersion$/,
+];
+
+/** Paths that are history (call records, sessions, events) and may mention our names without being a resource. */
+export const notHistory = (path: string): boolean => !HISTORY.some((re) => re.test(path));
