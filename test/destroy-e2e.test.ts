@@ -107,6 +107,10 @@ describe('destroy (sandbox, built CLI)', { concurrency: true, timeout: 600_000 }
     const again = await cli(state, 'destroy', ['--yes', ...mode]);
     ok(again, 'a second destroy');
     assert.match(again.stdout, /No changes/);
+    // What destroy leaves is a world apply can build on again, down to a working pull.
+    const rebuilt = await cli(state, 'apply', ['--yes', ...mode]);
+    ok(rebuilt, 'apply after destroy');
+    assert.match(rebuilt.stderr, /Successfully pulled image/);
   });
 
   it('keeps the add-on and the other registry\'s entry unless asked; CEN, hosts and an AccessKey go', async () => {
