@@ -5,7 +5,6 @@ process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { describeClusterUserKubeconfig } from '../src/cloud/cs.js';
 import {
   mergeRegistryInfo,
   parseRegistryInfo,
@@ -16,9 +15,9 @@ import {
   writeHelperConfig,
   type RegistryEntry,
 } from '../src/kube/acr-configuration.js';
-import { startSandbox, type RunningSandbox } from '../src/sandbox/index.js';
+import type { RunningSandbox } from '../src/sandbox/index.js';
 import { kubeStore } from '../src/sandbox/kube/index.js';
-import { cloudFor } from './helpers/sandbox-network.js';
+import { clusterApi } from './helpers/sandbox-network.js';
 
 const OTHER = '# entries of other teams\n- instanceId: "cri-otherteam00001"   # platform team\n  regionId: \'cn-beijing\'\n  assumeRoleARN: "acs:ram::1999888877776666:role/other-puller"\n  expireDuration: 3600\n';
 const OURS = { instanceId: 'cri-ours', regionId: 'cn-hangzhou', domains: 'a.example.com,b.example.com', assumeRoleARN: 'acs:ram::1:role/r', expireDuration: 3600 };
@@ -69,9 +68,7 @@ describe('removeHelperEntries on a cluster API (sandbox)', () => {
   let clusterId: string;
 
   before(async () => {
-    sandbox = await startSandbox({ ephemeral: true, scenario: 'existing-helper-config' });
-    clusterId = String(sandbox.meta.facts.clusterId);
-    kubeconfig = (await describeClusterUserKubeconfig(cloudFor(sandbox).account('A'), clusterId)).config;
+    ({ sandbox, clusterId, kubeconfig } = await clusterApi('existing-helper-config'));
   });
   after(() => sandbox.close());
 

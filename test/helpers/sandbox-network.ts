@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 
 import { Cloud } from '../../src/cloud/session.js';
 import type { CallContext, Caller } from '../../src/sandbox/api.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { describeClusterUserKubeconfig } from '../../src/cloud/cs.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { PRODUCT_MODULES } from '../../src/sandbox/products/index.js';
 import { loadSpecs, validateResponse } from '../../src/sandbox/spec.js';
 import type { World } from '../../src/sandbox/world.js';
@@ -21,6 +22,14 @@ export function cloudFor(sandbox: RunningSandbox, regions: { a: string; b: strin
   cloud.addAccount('A', regions.a, staticCredential(sandbox.accounts.A.accessKeyId, sandbox.accounts.A.accessKeySecret));
   cloud.addAccount('B', regions.b, staticCredential(sandbox.accounts.B.accessKeyId, sandbox.accounts.B.accessKeySecret));
   return cloud;
+}
+
+/** An in-memory sandbox of `scenario`, with A's cluster ID and a kubeconfig for its Kubernetes API as CS hands it out. */
+export async function clusterApi(scenario: string): Promise<{ sandbox: RunningSandbox; clusterId: string; kubeconfig: string }> {
+  const sandbox = await startSandbox({ ephemeral: true, scenario });
+  const clusterId = String(sandbox.meta.facts.clusterId);
+  const { config } = await describeClusterUserKubeconfig(cloudFor(sandbox).account('A'), clusterId);
+  return { sandbox, clusterId, kubeconfig: config };
 }
 
 /** Calls `read` until `done` holds (each call moves the simulated clock on); fails after `tries`. */
