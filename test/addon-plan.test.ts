@@ -12,7 +12,7 @@ import { registryEntry } from '../src/steps/addon/entry.js';
 import type { AddonFacts } from '../src/steps/addon/facts.js';
 import { step } from '../src/steps/addon/index.js';
 import { carriableEntries, managedConfig, managedLayout, withCarried, type ManagedLayout } from '../src/steps/addon/managed.js';
-import { helperVersionAtLeast } from '../src/steps/addon/preflight.js';
+import { versionAtLeast } from '../src/versions.js';
 import type { BaseFacts, StepClients } from '../src/steps/step.js';
 import { ACCOUNT_A, ACCOUNT_B, clusterDetail, identities, rrsaOf, stepConfig, withSteps } from './helpers/step-facts.js';
 
@@ -220,8 +220,12 @@ describe('add-on preflight', () => {
     assert.match(step.preflight(config('rrsa', 'managed'), facts('managed'), baseFacts(true, {}, 'Basic')).join('\n'), /Personal Edition instance created 2025-01-01/);
     const old = facts('self-managed', { installed: { 'self-managed': { name: 'aliyun-acr-credential-helper', version: 'v22.11.01.1-aaaa-aliyun', state: 'active', config: '' } } });
     assert.match(step.preflight(config('rrsa', 'self-managed'), old, baseFacts()).join('\n'), /v22\.11\.01\.1.*cannot use RRSA.*v23\.02\.06\.1-74e2172/);
-    assert.ok(helperVersionAtLeast('v23.02.06.1-74e2172-aliyun', 'v23.02.06.1-74e2172'));
-    assert.ok(!helperVersionAtLeast('v23.01.30.1-aaaa-aliyun', 'v23.02.06.1-74e2172'));
+    assert.ok(versionAtLeast('v23.02.06.1-74e2172-aliyun', 'v23.02.06.1-74e2172'));
+    assert.ok(!versionAtLeast('v23.01.30.1-aaaa-aliyun', 'v23.02.06.1-74e2172'));
+    // The same comparison gates Kubernetes versions (cluster support, RRSA, add-ons in the sandbox).
+    assert.ok(versionAtLeast('1.31.1-aliyun.1', '1.22'));
+    assert.ok(versionAtLeast('1.22', '1.22.0'));
+    assert.ok(!versionAtLeast('1.18.8-aliyun.1', '1.22'));
   });
 
   it('without the auth step: refuses when RRSA is off or no AccessKey is configured', () => {

@@ -1,7 +1,8 @@
 // Which clusters, registries, auth methods and add-on editions the helper supports, as short reasons for the
 // wizard's lists: the same matrix the steps' preflight uses (src/steps/auth/support.ts), so they cannot drift.
 import type { AddonEdition, AuthMode } from '../config/choices.js';
-import { AUTH_SUPPORT, clusterKind, EDITION_SUPPORT, KIND_LABEL, kubeVersionAtLeast, type Support } from '../steps/auth/support.js';
+import { AUTH_SUPPORT, clusterKind, EDITION_SUPPORT, KIND_LABEL, type Support } from '../steps/auth/support.js';
+import { versionAtLeast } from '../versions.js';
 import type { ClusterInfo, RegistryInstanceInfo } from './sources.js';
 
 /** `1.31.1-aliyun.1` -> `1.31.1`. */
@@ -14,7 +15,7 @@ export function clusterLabel(cluster: ClusterInfo): string {
   return `${label} ${shortVersion(cluster.currentVersion) || '(version unknown)'}`;
 }
 
-const fits = (support: Support, cluster: ClusterInfo) => support.kinds.includes(clusterKind(cluster)) && kubeVersionAtLeast(cluster.currentVersion, support.minVersion);
+const fits = (support: Support, cluster: ClusterInfo) => support.kinds.includes(clusterKind(cluster)) && versionAtLeast(cluster.currentVersion, support.minVersion);
 
 /** Why this auth method is not offered for the cluster; undefined when it is. */
 export function authProblem(mode: AuthMode, cluster: ClusterInfo): string | undefined {

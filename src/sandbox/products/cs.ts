@@ -10,11 +10,11 @@ import {
   settleTasks,
   startTask,
   taskAddons,
-  versionAtLeast,
   TASK_DURATION_MS,
   type ClusterRecord,
   type TaskRecord,
 } from '../state/cs.js';
+import { versionAtLeast } from '../../versions.js';
 import { clusterNodes } from '../state/cs-seed.js';
 import { csAddonHandlers } from './cs-addons.js';
 import { assertClusterIdle, boolQuery, intQuery, invalidParameter, ownCluster, page } from './cs-common.js';

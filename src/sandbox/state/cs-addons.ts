@@ -1,7 +1,7 @@
 // The ACK add-on catalogue the sandbox offers (names, versions, where each installs, config schemas) and the
 // check CS applies to an add-on config (a JSON string validated against the add-on's config schema).
 import type { ClusterRecord } from './cs.js';
-import { versionAtLeast } from './cs.js';
+import { versionAtLeast } from '../../versions.js';
 
 /** Both editions of the credential helper; ACK lets only one be installed at a time. */
 export const MANAGED_HELPER = 'managed-aliyun-acr-credential-helper';

@@ -149,21 +149,6 @@ export function hexId(world: World, length: number): string {
 
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** `1.31.1-aliyun.1` -> [1, 31, 1], for the cloud's version gates. */
-export function kubeVersion(version: string): number[] {
-  return version.split('-')[0]!.split('.').map((p) => Number(p) || 0);
-}
-
-export function versionAtLeast(version: string, minimum: string): boolean {
-  const a = kubeVersion(version);
-  const b = kubeVersion(minimum);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
-}
-
 /** Finds a cluster in any account, with its tasks settled up to now. */
 export function findCluster(world: World, clusterId: string): { accountId: string; cluster: ClusterRecord } | undefined {
   for (const accountId of world.accountIds()) {

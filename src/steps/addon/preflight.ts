@@ -6,6 +6,7 @@ import { findRegistryEntry } from '../../kube/acr-configuration.js';
 import { planKeys } from '../auth/access-key.js';
 import { rrsaFromCluster } from '../auth/rrsa.js';
 import { editionSupportProblem } from '../auth/support.js';
+import { versionAtLeast } from '../../versions.js';
 import type { BaseFacts } from '../step.js';
 import { ADDON_NAME, type AddonFacts } from './facts.js';
 import { parseAddonConfig } from './install.js';
@@ -17,18 +18,6 @@ import { tokenModeFor } from './self-managed.js';
 export const RRSA_MIN_SELF_MANAGED = 'v23.02.06.1-74e2172';
 /** Personal Edition instances created after this day are not served by the helper (seed, "Prerequisites"). */
 const PERSONAL_EDITION_CUTOFF_MS = Date.parse('2024-09-09T00:00:00+08:00');
-
-/** `v23.02.06.1-74e2172-aliyun` >= `v23.02.06.1-74e2172`, by the dotted numbers. */
-export function helperVersionAtLeast(version: string, minimum: string): boolean {
-  const parts = (v: string) => (/^v?([\d.]+)/.exec(v)?.[1] ?? '').split('.').filter(Boolean).map(Number);
-  const a = parts(version);
-  const b = parts(minimum);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
-}
 
 function registryProblem(base: BaseFacts): string | undefined {
   const { instance } = base.registry;
@@ -75,7 +64,7 @@ function editionProblems(config: Config, facts: AddonFacts): string[] {
     problems.push(`${name} ${facts.metadata.version} does not accept tokenMode ${tokenModeFor(config)} (it accepts ${tokenMode.enum.join(', ')}); upgrade the add-on in the ACK console.`);
   }
   const version = facts.installed['self-managed']?.version ?? facts.metadata.version;
-  if (config.auth.mode === 'rrsa' && !helperVersionAtLeast(version, RRSA_MIN_SELF_MANAGED)) {
+  if (config.auth.mode === 'rrsa' && !versionAtLeast(version, RRSA_MIN_SELF_MANAGED)) {
     problems.push(`${name} ${version} cannot use RRSA (it needs ${RRSA_MIN_SELF_MANAGED} or later): upgrade it in the ACK console (Add-ons > ${name} > Upgrade), or use --edition managed.`);
   }
   if (facts.helperConfigError) problems.push(`kube-system/acr-configuration: ${facts.helperConfigError}. Fix the ConfigMap by hand (kubectl -n kube-system edit configmap acr-configuration), then re-run.`);

@@ -2,6 +2,7 @@
 // work on, and a refusal that names the cluster's kind and version and the combinations that would work.
 import type { AddonEdition, AuthMode, Config } from '../../config/schema.js';
 import type { ClusterDetail } from '../../cloud/cs.js';
+import { versionAtLeast } from '../../versions.js';
 
 export type ClusterKind = 'ack-basic' | 'ack-pro' | 'ack-edge' | 'ack-serverless-basic' | 'ack-serverless-pro' | 'ack-dedicated' | 'other';
 
@@ -57,19 +58,7 @@ export const EDITION_SUPPORT: Record<AddonEdition, Support> = {
   'self-managed': { kinds: ['ack-basic', 'ack-pro', 'ack-dedicated'], minVersion: '1.20', text: 'ACK managed or ACK dedicated clusters on Kubernetes 1.20 or later' },
 };
 
-/** `1.31.1-aliyun.1` >= `1.22`. */
-export function kubeVersionAtLeast(version: string, minimum: string): boolean {
-  const parts = (v: string) => v.replace(/^v/, '').split('-')[0]!.split('.').map((p) => Number(p) || 0);
-  const a = parts(version);
-  const b = parts(minimum);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
-}
-
-const fits = (support: Support, cluster: ClusterDetail) => support.kinds.includes(clusterKind(cluster)) && kubeVersionAtLeast(cluster.currentVersion, support.minVersion);
+const fits = (support: Support, cluster: ClusterDetail) => support.kinds.includes(clusterKind(cluster)) && versionAtLeast(cluster.currentVersion, support.minVersion);
 
 /** Every (auth, edition) pair the cluster supports, as flags. */
 function workingCombinations(cluster: ClusterDetail): string[] {
