@@ -29,7 +29,6 @@ export interface NumberPage<T> {
   totalPages: number;
 }
 
-/** PageNumber/PageSize paging: defaults and the maximum page size are each API's documented ones. */
 /** The three paging fields every page-numbered Describe/List answer carries. */
 export const pageFields = (page: Pick<NumberPage<unknown>, 'totalCount' | 'pageNumber' | 'pageSize'>) => ({
   TotalCount: page.totalCount,
@@ -37,6 +36,7 @@ export const pageFields = (page: Pick<NumberPage<unknown>, 'totalCount' | 'pageN
   PageSize: page.pageSize,
 });
 
+/** PageNumber/PageSize paging: defaults and the maximum page size are each API's documented ones. */
 export function pageByNumber<T>(all: readonly T[], params: Record<string, any>, limits: { defaultSize: number; maxSize: number }, names = { number: 'PageNumber', size: 'PageSize' }): NumberPage<T> {
   const pageNumber = params[names.number] ?? 1;
   const pageSize = params[names.size] ?? limits.defaultSize;

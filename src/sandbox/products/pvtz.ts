@@ -18,7 +18,10 @@ import {
   type ZoneBinding,
 } from '../state/pvtz.js';
 import { vpcState } from '../state/vpc.js';
-import { idempotent, isoMinutes, pageByNumber } from './net-common.js';
+import { idempotent, isoMinutes, pageByNumber, type NumberPage } from './net-common.js';
+
+/** PrivateZone names its paging fields its own way (TotalItems, TotalPages). */
+const pvtzPageFields = (page: NumberPage<unknown>) => ({ TotalItems: page.totalCount, TotalPages: page.totalPages, PageNumber: page.pageNumber, PageSize: page.pageSize });
 
 type P = Record<string, any>;
 
@@ -119,10 +122,7 @@ const DescribeZones: RpcHandler = (ctx, p: P) => {
   );
   const page = pageByNumber(list, p, { defaultSize: 20, maxSize: 100 });
   return {
-    TotalItems: page.totalCount,
-    TotalPages: page.totalPages,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pvtzPageFields(page),
     Zones: {
       Zone: page.items.map((z) => ({
         ...zoneSummary(ctx, z),
@@ -244,10 +244,7 @@ const DescribeZoneRecords: RpcHandler = (ctx, p: P) => {
   const list = recordsOf(ctx.world, zone).filter((r) => (keyword === undefined || keyword === '' || (like ? r.rr.includes(keyword) : r.rr === keyword)) && p.Tag !== 'ecs');
   const page = pageByNumber(list, p, { defaultSize: 20, maxSize: 100 });
   return {
-    TotalItems: page.totalCount,
-    TotalPages: page.totalPages,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pvtzPageFields(page),
     Records: {
       Record: page.items.map((r) => ({
         RecordId: r.recordId,
@@ -293,10 +290,7 @@ const DescribeUserVpcAuthorizations: RpcHandler = (ctx, p: P) => {
   );
   const page = pageByNumber(list, p, { defaultSize: 20, maxSize: 100 });
   return {
-    TotalItems: page.totalCount,
-    TotalPages: page.totalPages,
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
+    ...pvtzPageFields(page),
     Users: page.items.map((a) => ({
       AuthorizedUserId: Number(a.authorizedUserId),
       AuthorizedAliyunId: ctx.world.data.accounts[a.authorizedUserId]?.alias ?? '',

@@ -53,6 +53,18 @@ function body(world: CallContext['world'], r: PeeringRecord) {
 
 const NAME = /^[A-Za-z][\w-]{1,127}$/;
 
+/** Bandwidth and LinkType: only across regions, and only valid values (Create and Modify check them alike). */
+function checkLinkParams(p: P, interRegion: boolean): void {
+  if (p.Bandwidth !== undefined) {
+    if (!interRegion) throw new ApiError('OperationFailed.BandwidthCannotBeChangedInSameRegion', 'The operation failed because the bandwidth cannot be changed in the same region.', 400);
+    if (!Number.isInteger(p.Bandwidth) || p.Bandwidth <= 0) throw invalidParameter('Bandwidth');
+  }
+  if (p.LinkType !== undefined) {
+    if (!interRegion) throw new ApiError('OperationFailed.InterRegionLinkTypeNotSupported', 'The same region not supported link type feature.', 400);
+    if (!['Platinum', 'Gold'].includes(p.LinkType)) throw invalidParameter('LinkType');
+  }
+}
+
 const CreateVpcPeerConnection: RpcHandler = (ctx, p: P) =>
   idempotent(ctx, p, () => {
     const world = ctx.world;
@@ -66,15 +78,8 @@ const CreateVpcPeerConnection: RpcHandler = (ctx, p: P) =>
     if (livePeeringsBetween(world, vpc.vpcId, acceptingVpc.vpcId).length > 0) throw new ApiError('ResourceAlreadyExist.VpcPeer', 'The specified resource of VpcPeer already exists.', 400);
     if (p.Name !== undefined && !NAME.test(p.Name)) throw invalidParameter('Name');
     const interRegion = vpc.regionId !== acceptingVpc.regionId;
-    if (p.Bandwidth !== undefined) {
-      // Assumed: a bandwidth on an intra-region request is refused as ModifyVpcPeerConnection refuses it.
-      if (!interRegion) throw new ApiError('OperationFailed.BandwidthCannotBeChangedInSameRegion', 'The operation failed because the bandwidth cannot be changed in the same region.', 400);
-      if (!Number.isInteger(p.Bandwidth) || p.Bandwidth <= 0) throw invalidParameter('Bandwidth');
-    }
-    if (p.LinkType !== undefined) {
-      if (!interRegion) throw new ApiError('OperationFailed.InterRegionLinkTypeNotSupported', 'The same region not supported link type feature.', 400);
-      if (!['Platinum', 'Gold'].includes(p.LinkType)) throw invalidParameter('LinkType');
-    }
+    // Assumed: a bandwidth on an intra-region request is refused as ModifyVpcPeerConnection refuses it.
+    checkLinkParams(p, interRegion);
     const tags = checkedTags(p.Tag);
     dryRun(p);
     const record = createPeering(world, {
@@ -150,14 +155,7 @@ const ModifyVpcPeerConnection: RpcHandler = (ctx, p: P) => {
   const interRegion = record.regionId !== record.acceptingRegionId;
   const changesLink = p.Bandwidth !== undefined || p.LinkType !== undefined;
   if (changesLink ? record.status !== 'Activated' : !['Activated', 'Accepting'].includes(record.status)) throw badStatus(record);
-  if (p.Bandwidth !== undefined) {
-    if (!interRegion) throw new ApiError('OperationFailed.BandwidthCannotBeChangedInSameRegion', 'The operation failed because the bandwidth cannot be changed in the same region.', 400);
-    if (!Number.isInteger(p.Bandwidth) || p.Bandwidth <= 0) throw invalidParameter('Bandwidth');
-  }
-  if (p.LinkType !== undefined) {
-    if (!interRegion) throw new ApiError('OperationFailed.InterRegionLinkTypeNotSupported', 'The same region not supported link type feature.', 400);
-    if (!['Platinum', 'Gold'].includes(p.LinkType)) throw invalidParameter('LinkType');
-  }
+  checkLinkParams(p, interRegion);
   if (p.Name !== undefined && (p.Name.length < 1 || p.Name.length > 128 || /^https?:\/\//.test(p.Name))) throw invalidParameter('Name');
   dryRun(p);
   if (p.Name !== undefined) record.name = p.Name;
