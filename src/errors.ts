@@ -24,14 +24,6 @@ export class ConfigError extends UserError {
   }
 }
 
-/** Work that a later release provides; exits non-zero so no script mistakes it for success. */
-export class NotYetImplementedError extends UserError {
-  constructor(what: string) {
-    super(`${what} is not available in this version of acr-xaccount yet.`, 3);
-    this.name = 'NotYetImplementedError';
-  }
-}
-
 /** One line for any error: the cloud's code and message where there is one, never a stack or a secret. */
 export function describeError(error: unknown): string {
   return redact(describeErrorRaw(error));

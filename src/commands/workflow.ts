@@ -1,5 +1,5 @@
 // plan -> show -> confirm -> apply, shared by plan, apply, init and destroy.
-import { NotYetImplementedError, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { Action } from '../plan/action.js';
 import { executePlan, type ExecutionResult } from '../plan/execute.js';
 import { hasChanges, createPlan, inSequence, type Plan } from '../plan/plan.js';
@@ -13,17 +13,9 @@ import type { StepClients, StepModule, TeardownOptions } from '../steps/step.js'
 import type { CommandContext } from './context.js';
 import type { Session } from './session.js';
 
-/** The selected steps' modules; refuses while one is still missing (its issue is open). */
-async function loadModules(entries: readonly StepEntry[], session: Session): Promise<{ entry: StepEntry; module: StepModule }[]> {
-  const modules = await Promise.all(entries.map(async (entry) => ({ entry, module: await loadStep(entry) })));
-  const missing = modules.filter((m) => !m.module).map((m) => m.entry);
-  if (missing.length > 0) {
-    const what = missing.map((s) => `${s.name} (issue #${s.pendingIssue})`).join(', ');
-    throw new NotYetImplementedError(
-      `Accounts confirmed (${session.accountLabels.A}, ${session.accountLabels.B}). Planning the step(s) ${what}`,
-    );
-  }
-  return modules.map(({ entry, module }) => ({ entry, module: module! }));
+/** The selected steps' modules. */
+async function loadModules(entries: readonly StepEntry[]): Promise<{ entry: StepEntry; module: StepModule }[]> {
+  return Promise.all(entries.map(async (entry) => ({ entry, module: await loadStep(entry) })));
 }
 
 /**
@@ -31,7 +23,7 @@ async function loadModules(entries: readonly StepEntry[], session: Session): Pro
  * single write, and runs the selected steps' planners.
  */
 export async function buildPlan(ctx: CommandContext, session: Session): Promise<Plan> {
-  const modules = await loadModules(selectSteps(ctx.options.step), session);
+  const modules = await loadModules(selectSteps(ctx.options.step));
   const clients = stepClients(ctx, session);
   const base = await discoverBase(session.config, session.identities, clients, modules.map(({ entry }) => entry.name));
   const facts = await Promise.all(modules.map(({ module }) => module.discover(session.config, base, clients)));
@@ -51,7 +43,7 @@ export async function buildPlan(ctx: CommandContext, session: Session): Promise<
  * removals start once the later steps' are done, so nothing is left pointing at what is already gone.
  */
 export async function buildTeardownPlan(ctx: CommandContext, session: Session, options: TeardownOptions): Promise<Plan> {
-  const modules = await loadModules(selectSteps(ctx.options.step).reverse(), session);
+  const modules = await loadModules(selectSteps(ctx.options.step).reverse());
   const clients = stepClients(ctx, session);
   const base = await discoverTeardownBase(session.config, session.identities, clients, modules.map(({ entry }) => entry.name));
   const facts = await Promise.all(modules.map(({ module }) => module.discoverTeardown(session.config, base, clients)));

@@ -11,7 +11,7 @@ import type { AuthFacts } from '../steps/auth/facts.js';
 import { discoverBase } from '../steps/discover.js';
 import { loadStep, type StepEntry } from '../steps/index.js';
 import type { NetworkFacts } from '../steps/network/facts.js';
-import type { BaseFacts, StepClients, StepModule } from '../steps/step.js';
+import type { BaseFacts, StepClients } from '../steps/step.js';
 import { addonInstalledCheck } from './addon-checks.js';
 import {
   accessKeyCheck,
@@ -41,8 +41,7 @@ interface StepResult {
 }
 
 export async function runDoctor(config: Config, identities: Identities, clients: StepClients, entries: readonly StepEntry[]): Promise<Check[]> {
-  const modules = await Promise.all(entries.filter((e) => DOCTOR_STEPS.includes(e.name)).map(async (e) => ({ name: e.name, module: await loadStep(e) })));
-  const ready = modules.filter((m): m is { name: StepName; module: StepModule } => m.module !== undefined);
+  const ready = await Promise.all(entries.filter((e) => DOCTOR_STEPS.includes(e.name)).map(async (e) => ({ name: e.name, module: await loadStep(e) })));
   // The steps checked are the ones planned together (the auth and add-on steps read which of them run).
   const base = await discoverBase(config, identities, clients, ready.map(({ name }) => name));
   const settled = await Promise.all(ready.map(({ module }) => module.discover(config, base, clients).then((facts) => ({ facts }), (error: unknown) => ({ error }))));
