@@ -33,9 +33,7 @@ export async function buildPlan(ctx: CommandContext, session: Session): Promise<
   }
   const actions: Action[] = modules.flatMap(({ module }, i) => module.plan(session.config, facts[i], base, clients));
   // The test pull means something only after every change is made.
-  const changes = actions.filter((a) => a.step !== 'verify').map((a) => a.id);
-  for (const action of actions) if (action.step === 'verify') action.dependsOn = [...new Set([...(action.dependsOn ?? []), ...changes])];
-  return createPlan(actions);
+  return createPlan(inSequence([actions.filter((a) => a.step !== 'verify'), actions.filter((a) => a.step === 'verify')]));
 }
 
 /**
